@@ -1,0 +1,158 @@
+"""The Python API: open an atlas and get its tables as Arrow (``.to_pandas()``, ``polars.from_arrow``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from rxatlas import settings
+from rxatlas.errors import InputError, QueryError
+from rxatlas.warehouse.engine import Engine
+
+SOURCES_SQL = """
+WITH ranked_files AS (
+    SELECT f.*, l.loaded_at,
+           row_number() OVER (PARTITION BY f.source, f.spec ORDER BY f.snapshot DESC, l.loaded_at DESC) AS rk
+    FROM meta.files f JOIN meta.loads l USING (load_id)
+), files AS (
+    SELECT source, min(snapshot) AS snapshot, max(snapshot) AS newest_snapshot, max(loaded_at) AS loaded_at,
+           list({'file': file, 'sha256': sha256, 'bytes': bytes, 'snapshot': snapshot, 'origin': origin}
+                ORDER BY file) AS files
+    FROM ranked_files WHERE rk = 1 GROUP BY source
+), per_table AS (
+    SELECT source, raw_table, arg_max(rows, snapshot) AS rows, count(DISTINCT snapshot) AS snapshots
+    FROM meta.tables GROUP BY source, raw_table
+), tables AS (
+    SELECT source, list({'table': raw_table, 'rows': rows} ORDER BY raw_table) AS rows,
+           max(snapshots) AS snapshots_kept
+    FROM per_table GROUP BY source
+)
+SELECT c.source, c.title, c.publisher, c.licence, c.homepage, c.refresh_days,
+       f.snapshot, f.newest_snapshot,
+       (current_date - f.snapshot)::INTEGER AS age_days,
+       (current_date - f.snapshot)::INTEGER > c.refresh_days AS stale,
+       f.files, f.loaded_at, t.rows, t.snapshots_kept
+FROM meta.source_catalog c JOIN files f USING (source) JOIN tables t USING (source)
+ORDER BY c.source
+"""
+
+
+class Atlas:
+    """A built atlas, opened read-only."""
+
+    def __init__(self, db: str | Path | None = None) -> None:
+        self.path = settings.db_path(db)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The read-only engine behind this atlas, opened on first use."""
+        if self._engine is None:
+            self._engine = Engine(self.path, read_only=True)
+        return self._engine
+
+    def close(self) -> None:
+        """Close the database file."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> Atlas:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sources(self) -> pa.Table:
+        """Every loaded source with snapshot date, age, staleness, files (sha256) and rows per raw table."""
+        return self.engine.query(SOURCES_SQL)
+
+    def facts(self) -> dict[str, dict[str, int]]:
+        """Headline counts each source declares (e.g. active Type II DMFs), over its latest snapshot."""
+        from rxatlas.sources import all_sources
+
+        out: dict[str, dict[str, int]] = {}
+        for source in all_sources():
+            values = {}
+            for fact in source.facts:
+                try:
+                    values[fact.name] = int(self.engine.scalar(fact.sql))
+                except Exception:  # the source is not loaded in this atlas
+                    continue
+            if values:
+                out[source.id] = values
+        return out
+
+    def stale_warnings(self, source_ids: list[str] | None = None) -> list[str]:
+        """One sentence per used source whose snapshot is older than its expected refresh interval."""
+        rows = self.sources().to_pylist()
+        return [
+            f"{r['source']} snapshot of {r['snapshot']} is {r['age_days']} days old "
+            f"(expected refresh every {r['refresh_days']} days); rebuild with newer data for current answers"
+            for r in rows
+            if r["stale"] and (source_ids is None or r["source"] in source_ids)
+        ]
+
+    def tables(self) -> list[str]:
+        """Names (schema.table) of every table and view in the atlas."""
+        return [f"{s}.{t}" for s, t in self.engine.tables() if s != "main"]
+
+    def table(self, name: str) -> pa.Table:
+        """Return a whole warehouse table, e.g. ``core.dmf``."""
+        if name not in self.tables():
+            raise InputError(f"no table {name!r} in the atlas; see Atlas.tables()")
+        schema, _, table = name.partition(".")
+        return self.engine.query(f'SELECT * FROM "{schema}"."{table}"')
+
+    def sql(self, query: str) -> pa.Table:
+        """Run read-only SQL with file, network and extension access switched off."""
+        return sql(query, self.path)
+
+    def export(self, folder: str | Path, fmt: str = "parquet", schemas: tuple[str, ...] = ("core",)) -> list[Path]:
+        """Write every table of the given schemas to folder as Parquet or CSV; return the files."""
+        if fmt not in ("parquet", "csv"):
+            raise InputError(f"unknown export format {fmt!r}; use parquet or csv")
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in self.tables():
+            if name.split(".", 1)[0] not in schemas:
+                continue
+            data = self.table(name)
+            path = out / f"{name}.{fmt}"
+            if fmt == "parquet":
+                pq.write_table(data, path)
+            else:
+                pacsv.write_csv(_csv_safe(data), path)
+            written.append(path)
+        return written
+
+
+def _csv_safe(data: pa.Table) -> pa.Table:
+    """Turn nested columns into JSON text so that CSV can hold them."""
+    import json
+
+    columns = []
+    for column in data.columns:
+        if pa.types.is_nested(column.type):
+            columns.append(pa.array([None if v is None else json.dumps(v, default=str)
+                                     for v in column.to_pylist()], type=pa.string()))
+        else:
+            columns.append(column)
+    return pa.Table.from_arrays(columns, names=data.column_names)
+
+
+def sql(query: str, db: str | Path | None = None) -> pa.Table:
+    """Run one read-only SQL query on the atlas in a sandboxed connection and return Arrow."""
+    path = settings.db_path(db)
+    engine = Engine(path, read_only=True, safe=True)
+    try:
+        return engine.query(query)
+    except Exception as exc:  # duckdb raises many error classes; all mean the query was refused or failed
+        raise QueryError(f"query refused or failed: {exc}") from exc
+    finally:
+        engine.close()
+

@@ -1,0 +1,141 @@
+"""Atomic builds: load sources and run warehouse steps in a new file, then swap it in only on success."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rxatlas import settings
+from rxatlas.errors import BuildError, RxAtlasError
+from rxatlas.sources import get_sources
+from rxatlas.sources.fetch import locate
+from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.load import ensure_meta, parse_source, store
+from rxatlas.warehouse.steps import Step, StepResult, model_steps, run_steps
+
+
+@dataclass
+class SourceResult:
+    """What a build did with one source."""
+
+    source: str
+    rows: dict[str, int]
+    files: list[str]
+    seconds: float
+
+
+@dataclass
+class BuildReport:
+    """The outcome of a successful build."""
+
+    db: Path
+    sources: list[SourceResult] = field(default_factory=list)
+    steps: list[StepResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Reporter:
+    """Receives build progress; the CLI shows it with Rich, the API stays silent."""
+
+    def start(self, what: str, total: int | None = None) -> None:
+        """A new phase begins."""
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        """Progress inside the current phase."""
+
+    def finish(self, what: str, detail: str = "") -> None:
+        """The current phase ended."""
+
+
+def all_steps() -> list[Step]:
+    """Every warehouse step the build runs after loading: SQL models and Python steps."""
+    return model_steps()
+
+
+@contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    lock_path = target.with_name(target.name + ".lock")
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(f"another build of {target} is running; wait for it to finish") from exc
+        yield
+
+
+def _remove_stale(target: Path) -> None:
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build(
+    source_ids: list[str] | None = None,
+    *,
+    db: str | Path | None = None,
+    mirror: str | None = None,
+    cache: str | Path | None = None,
+    reporter: Reporter | None = None,
+) -> BuildReport:
+    """Build (or update) the atlas from the named sources, all by default; the old atlas survives failure."""
+    started = time.perf_counter()
+    target = settings.db_path(db)
+    mirror = settings.mirror(mirror)
+    cache_dir = settings.cache_dir(cache)
+    rep = reporter or Reporter()
+    sources = get_sources(source_ids)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(target)
+    with _lock(target):
+        _remove_stale(target)
+        work = target.with_name(f".{target.name}.building-{os.getpid()}")
+        try:
+            if target.exists():
+                shutil.copyfile(target, work)
+            engine = Engine(work)
+            try:
+                ensure_meta(engine)
+                for source in sources:
+                    t0 = time.perf_counter()
+                    try:
+                        rep.start(f"fetch {source.id}")
+                        files = locate(source, mirror, cache_dir, rep.advance)
+                        rep.start(f"load {source.id}")
+                        buffers = parse_source(source, files, rep.advance)
+                        store(engine, source, files, buffers)
+                    except RxAtlasError:
+                        raise
+                    except Exception as exc:
+                        raise BuildError(f"source {source.id} failed: {exc!r}; the previous atlas is "
+                                         "unchanged") from exc
+                    rows = {name: len(b) for name, b in buffers.items()}
+                    report.sources.append(SourceResult(
+                        source.id, rows, [f.path.name for f in files.values()], time.perf_counter() - t0))
+                    rep.finish(f"load {source.id}", f"{sum(rows.values()):,} rows")
+                rep.start("warehouse models", len(all_steps()))
+                report.steps = run_steps(engine, all_steps(), lambda name: rep.advance(0))
+                rep.finish("warehouse models")
+                engine.execute("CHECKPOINT")
+            finally:
+                engine.close()
+            _fsync(work)
+            os.replace(work, target)
+            _fsync(target.parent)
+        except BaseException:
+            work.unlink(missing_ok=True)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,172 @@
+"""Find a source's files in a mirror folder, or download them (HTTP with retries and resume) and verify them."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import httpx
+
+from rxatlas.errors import FetchError
+from rxatlas.sources.base import FileSpec, LocalFile, Source, snapshot_from_name
+
+RETRIES = 5
+TIMEOUT = httpx.Timeout(30.0, read=120.0)
+CHUNK = 1 << 16
+MAX_DOWNLOAD_BYTES = 4 << 30
+Progress = Callable[[int, int | None], None]
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    """Return a file's sha256 hex digest and size in bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _is_url(value: str) -> bool:
+    return urlparse(value).scheme in ("http", "https")
+
+
+def _pick_latest(names: list[str]) -> str:
+    return max(names, key=lambda n: (snapshot_from_name(Path(n).name) or date.min, n))
+
+
+def download(url: str, dest: Path, progress: Progress | None = None, retries: int = RETRIES) -> dict[str, str]:
+    """Download url to dest, retrying transient failures and resuming partial downloads; return headers."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    part.unlink(missing_ok=True)
+    last_error: Exception | None = None
+    with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": "rxatlas"}) as client:
+        for attempt in range(retries):
+            have = part.stat().st_size if part.exists() else 0
+            headers = {"Range": f"bytes={have}-"} if have else {}
+            try:
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 404:
+                        raise FetchError(f"{url} was not found (HTTP 404); check the source's address")
+                    if response.status_code >= 500 or response.status_code == 429:
+                        raise httpx.HTTPStatusError("server error", request=response.request, response=response)
+                    response.raise_for_status()
+                    resumed = response.status_code == 206
+                    mode = "ab" if resumed else "wb"
+                    start = have if resumed else 0
+                    length = response.headers.get("Content-Length")
+                    total = start + int(length) if length else None
+                    if total and total > MAX_DOWNLOAD_BYTES:
+                        raise FetchError(f"{url} is {total} bytes, over the {MAX_DOWNLOAD_BYTES}-byte limit")
+                    written = start
+                    with open(part, mode) as fh:
+                        for chunk in response.iter_bytes(CHUNK):
+                            fh.write(chunk)
+                            written += len(chunk)
+                            if written > MAX_DOWNLOAD_BYTES:
+                                raise FetchError(f"{url} exceeds the {MAX_DOWNLOAD_BYTES}-byte limit")
+                            if progress:
+                                progress(written, total)
+                    if total is not None and written != total:
+                        raise httpx.ReadError(f"connection closed after {written} of {total} bytes")
+                    part.replace(dest)
+                    return dict(response.headers)
+            except FetchError:
+                raise
+            except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+                last_error = exc
+                if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code < 500 and \
+                        exc.response.status_code != 429:
+                    break
+                time.sleep(min(0.2 * 2**attempt, 5.0))
+    raise FetchError(
+        f"could not download {url} after {retries} attempts ({last_error}); check the network or use --mirror",
+        transient=True,
+    )
+
+
+def _listing(url: str) -> list[str]:
+    """Return the file names an HTTP mirror lists in a directory page."""
+    try:
+        response = httpx.get(url, timeout=TIMEOUT, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise FetchError(f"could not list mirror folder {url} ({exc})", transient=True) from exc
+    hrefs = re.findall(r'href="([^"?#]+)"', response.text)
+    return [unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in hrefs if not h.endswith("/")]
+
+
+def _snapshot(spec: FileSpec, name: str, headers: dict[str, str] | None, path: Path) -> date:
+    if spec.snapshot:
+        return spec.snapshot
+    found = snapshot_from_name(name)
+    if found:
+        return found
+    modified = (headers or {}).get("last-modified") or (headers or {}).get("Last-Modified")
+    if modified:
+        return parsedate_to_datetime(modified).date()
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+
+
+def _local(source: str, spec: FileSpec, path: Path, origin: str, headers: dict[str, str] | None) -> LocalFile:
+    digest, size = sha256_of(path)
+    if size == 0:
+        raise FetchError(f"{origin} is empty (0 bytes); the source {source} needs a real {spec.format} file")
+    return LocalFile(source, spec, path, origin, digest, size, _snapshot(spec, path.name, headers, path))
+
+
+def locate_file(
+    source: str, spec: FileSpec, mirror: str | None, cache: Path, progress: Progress | None = None
+) -> LocalFile | None:
+    """Return one declared file from the mirror folder, an HTTP mirror, or the official URL."""
+    if mirror and not _is_url(mirror):
+        root = Path(mirror).expanduser()
+        if not root.is_dir():
+            raise FetchError(f"mirror folder {root} does not exist; pass --mirror with a folder of snapshots")
+        found = sorted(str(p.relative_to(root)) for p in root.glob(spec.mirror_glob) if p.is_file())
+        if not found:
+            if not spec.required:
+                return None
+            raise FetchError(
+                f"source {source}: no file matching {spec.mirror_glob} in mirror {root}; "
+                f"download {spec.url} into that folder"
+            )
+        chosen = root / _pick_latest(found)
+        return _local(source, spec, chosen, str(chosen), None)
+    if mirror:
+        folder, _, pattern = spec.mirror_glob.rpartition("/")
+        base = mirror.rstrip("/") + "/" + (folder + "/" if folder else "")
+        names = [n for n in _listing(base) if fnmatch.fnmatch(n, pattern)]
+        if not names:
+            if not spec.required:
+                return None
+            raise FetchError(f"source {source}: the mirror {base} lists no file matching {pattern}")
+        url = urljoin(base, _pick_latest(names))
+    else:
+        url = spec.url
+    dest = cache / source / Path(urlparse(url).path).name
+    headers = download(url, dest, progress)
+    (dest.with_name(dest.name + ".headers.json")).write_text(json.dumps(headers))
+    return _local(source, spec, dest, url, headers)
+
+
+def locate(
+    source: Source, mirror: str | None, cache: Path, progress: Progress | None = None
+) -> dict[str, LocalFile]:
+    """Return every file a source declares, located and verified, by spec name."""
+    located: dict[str, LocalFile] = {}
+    for spec in source.files:
+        found = locate_file(source.id, spec, mirror, cache, progress)
+        if found is not None:
+            located[spec.name] = found
+    return located

@@ -1,0 +1,1 @@
+"""The warehouse: an embedded DuckDB atlas with raw, latest, core and meta schemas."""

@@ -1,0 +1,92 @@
+"""The one place SQL runs: a small engine contract (execute, query, register, exists) over DuckDB."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rxatlas.errors import AtlasMissingError, QueryError
+
+log = logging.getLogger("rxatlas.sql")
+SCHEMAS = ("meta", "raw", "latest", "core")
+
+# A read-only connection for user SQL: no files, no network, no extensions, settings locked.
+SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+class Engine:
+    """A DuckDB database file and the operations every warehouse step needs."""
+
+    dialect = "duckdb"
+
+    def __init__(self, path: Path, *, read_only: bool = False, safe: bool = False) -> None:
+        if read_only and not path.exists():
+            raise AtlasMissingError(f"no atlas at {path}; run `rxatlas build` first (or pass --db)")
+        self.path = path
+        config: dict[str, Any] = dict(SAFE_CONFIG) if safe else {"autoinstall_known_extensions": False}
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise QueryError(f"cannot open the atlas at {path}: {exc}") from exc
+        if not read_only:
+            for schema in SCHEMAS:
+                self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        """Run a statement that returns nothing."""
+        log.debug("%s", sql)
+        self.con.execute(sql, params or [])
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table."""
+        log.debug("%s", sql)
+        return self.con.sql(sql, params=params or None).to_arrow_table()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """Run a query and return the first value of its first row (None when empty)."""
+        log.debug("%s", sql)
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable under a temporary name."""
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        """Drop a temporary name made by register."""
+        self.con.unregister(name)
+
+    def tables(self, schema: str | None = None) -> list[tuple[str, str]]:
+        """List (schema, table) of every table and view, optionally in one schema."""
+        rows = self.con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND (? IS NULL OR table_schema = ?) "
+            "ORDER BY 1, 2",
+            [schema, schema],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def exists(self, qualified: str) -> bool:
+        """Tell whether a schema-qualified table or view exists."""
+        schema, _, name = qualified.rpartition(".")
+        return (schema or "main", name) in set(self.tables(schema or "main"))
+
+    def close(self) -> None:
+        """Write everything to the file and close it."""
+        self.con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

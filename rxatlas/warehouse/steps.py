@@ -1,0 +1,127 @@
+"""Warehouse transformation steps: SQL model files and Python steps, ordered by the tables they read."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+
+import sqlglot
+from sqlglot import exp
+
+from rxatlas.errors import BuildError
+from rxatlas.warehouse.engine import Engine
+
+MODEL_PACKAGE = "rxatlas.warehouse.models"
+WAREHOUSE_SCHEMAS = {"raw", "latest", "core", "meta"}
+
+
+@dataclass
+class Step:
+    """A unit of the build that reads some warehouse tables and writes others."""
+
+    name: str
+    inputs: frozenset[str]
+    outputs: frozenset[str]
+    run: Callable[[Engine], None]
+    kind: str = "sql"
+    optional_inputs: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class StepResult:
+    """What happened to one step in a build."""
+
+    name: str
+    status: str
+    seconds: float = 0.0
+    detail: str = ""
+
+
+def _qualified(table: exp.Table) -> str | None:
+    if table.db in WAREHOUSE_SCHEMAS:
+        return f"{table.db}.{table.name}"
+    return None
+
+
+def sql_step(name: str, sql: str) -> Step:
+    """Make a step from a model's SQL: its outputs are what it creates, its inputs what else it reads."""
+    statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    outputs: set[str] = set()
+    inputs: set[str] = set()
+    for statement in statements:
+        if isinstance(statement, exp.Create):
+            target = statement.this.find(exp.Table) if not isinstance(statement.this, exp.Table) \
+                else statement.this
+            if target is not None and (q := _qualified(target)):
+                outputs.add(q)
+        ctes = {c.alias_or_name for c in statement.find_all(exp.CTE)}
+        for table in statement.find_all(exp.Table):
+            q = _qualified(table)
+            if q and table.name not in ctes:
+                inputs.add(q)
+    inputs -= outputs
+
+    def run(engine: Engine) -> None:
+        for statement in statements:
+            engine.execute(statement.sql(dialect=engine.dialect))
+
+    return Step(name, frozenset(inputs), frozenset(outputs), run)
+
+
+def model_steps() -> list[Step]:
+    """Return one step per SQL model file shipped in the warehouse models folder."""
+    folder = resources.files(MODEL_PACKAGE)
+    return [
+        sql_step(entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".sql")
+    ]
+
+
+def order(steps: list[Step]) -> list[Step]:
+    """Sort steps so that each runs after the steps producing its inputs."""
+    producers = {out: s.name for s in steps for out in s.outputs}
+    by_name = {s.name: s for s in steps}
+    done: list[Step] = []
+    state: dict[str, int] = {}
+
+    def visit(step: Step) -> None:
+        if state.get(step.name) == 2:
+            return
+        if state.get(step.name) == 1:
+            raise BuildError(f"the warehouse steps form a cycle through {step.name}")
+        state[step.name] = 1
+        for table in sorted(step.inputs | step.optional_inputs):
+            producer = producers.get(table)
+            if producer and producer != step.name:
+                visit(by_name[producer])
+        state[step.name] = 2
+        done.append(step)
+
+    for step in steps:
+        visit(step)
+    return done
+
+
+def run_steps(engine: Engine, steps: list[Step], tick: Callable[[str], None] | None = None) -> list[StepResult]:
+    """Run steps in dependency order; a step whose inputs are absent is skipped and its outputs dropped."""
+    results: list[StepResult] = []
+    for step in order(steps):
+        missing = sorted(t for t in step.inputs if not engine.exists(t))
+        if tick:
+            tick(step.name)
+        if missing:
+            for out in step.outputs:
+                kind = "VIEW" if out.startswith("latest.") else "TABLE"
+                engine.execute(f"DROP {kind} IF EXISTS {out}")
+            results.append(StepResult(step.name, "skipped", detail=f"missing {', '.join(missing)}"))
+            continue
+        started = time.perf_counter()
+        try:
+            step.run(engine)
+        except Exception as exc:
+            raise BuildError(f"warehouse step {step.name} failed: {exc}") from exc
+        results.append(StepResult(step.name, "ok", time.perf_counter() - started))
+    return results

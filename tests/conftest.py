@@ -1,0 +1,51 @@
+"""Shared fixtures: the real data snapshots in ../shared/data and one atlas built from them per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rxatlas.build import build
+from rxatlas.sources.base import FileSpec, LocalFile
+from rxatlas.sources.fetch import sha256_of
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("RXATLAS_TEST_DATA", ROOT.parent / "shared" / "data"))
+EVAL = DATA.parent / "eval"
+BAD = Path(__file__).parent / "bad"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The folder of real source snapshots."""
+    if not DATA.is_dir():
+        pytest.fail(f"the shared data snapshots are missing at {DATA}; set RXATLAS_TEST_DATA")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """An atlas built once from every source in the real snapshot (read-only for tests)."""
+    db = tmp_path_factory.mktemp("atlas") / "atlas.duckdb"
+    build(db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    return db
+
+
+@pytest.fixture
+def atlas_copy(atlas_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the session atlas that a test may change."""
+    target = tmp_path / "atlas.duckdb"
+    shutil.copyfile(atlas_db, target)
+    return target
+
+
+def local_file(path: Path, source: str = "test", spec: FileSpec | None = None) -> LocalFile:
+    """Wrap any file (real snapshot or hand-made broken one) as a located source file."""
+    from datetime import date
+
+    digest, size = sha256_of(path)
+    spec = spec or FileSpec(name=path.name, url="file://" + str(path), mirror_glob=path.name, format="test")
+    return LocalFile(source, spec, path, str(path), digest, size, date(2025, 1, 1))
