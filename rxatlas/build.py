@@ -55,7 +55,10 @@ class Reporter:
 
 def all_steps() -> list[Step]:
     """Every warehouse step the build runs after loading: SQL models and Python steps."""
-    return model_steps()
+    from rxatlas import resolve
+    from rxatlas.warehouse import reference
+
+    return model_steps() + reference.steps() + resolve.steps()
 
 
 @contextmanager

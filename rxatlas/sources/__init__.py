@@ -1,21 +1,39 @@
-"""Public data sources, one module each, all on the contract in ``rxatlas.sources.base``."""
+"""Public data sources, one module each, all on the contract in ``rxatlas.sources.base``.
+
+A module in this package that defines a ``Source`` subclass with an ``id`` is registered by being here.
+"""
 
 from __future__ import annotations
 
+import inspect
+import pkgutil
+from functools import cache
 from importlib import import_module
 
 from rxatlas.errors import InputError
 from rxatlas.sources.base import Source
 
-# module name -> class name; order is the build order
-_REGISTRY: dict[str, str] = {
-    "fda_dmf": "FdaDmf",
-}
+_INFRASTRUCTURE = {"base", "readers", "validate", "fetch"}
+
+
+@cache
+def _classes() -> tuple[type[Source], ...]:
+    found: list[type[Source]] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name in _INFRASTRUCTURE or info.name.startswith("_"):
+            continue
+        module = import_module(f"{__name__}.{info.name}")
+        found.extend(
+            obj for obj in vars(module).values()
+            if inspect.isclass(obj) and issubclass(obj, Source) and not inspect.isabstract(obj)
+            and obj.__module__ == module.__name__
+        )
+    return tuple(sorted(found, key=lambda c: c.id))
 
 
 def all_sources() -> list[Source]:
-    """Return an instance of every registered source, in build order."""
-    return [getattr(import_module(f"rxatlas.sources.{mod}"), cls)() for mod, cls in _REGISTRY.items()]
+    """Return an instance of every source module in this package, sorted by id."""
+    return [cls() for cls in _classes()]
 
 
 def get_sources(ids: list[str] | None = None) -> list[Source]:

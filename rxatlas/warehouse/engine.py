@@ -45,7 +45,7 @@ class Engine:
     def execute(self, sql: str, params: list[Any] | None = None) -> None:
         """Run a statement that returns nothing."""
         log.debug("%s", sql)
-        self.con.execute(sql, params or [])
+        self.con.execute(sql, params or []).fetchall()
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
@@ -55,7 +55,7 @@ class Engine:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
         log.debug("%s", sql)
-        row = self.con.execute(sql, params or []).fetchone()
+        row = self.con.sql(sql, params=params or None).fetchone()
         return row[0] if row else None
 
     def register(self, name: str, table: pa.Table) -> None:
@@ -68,11 +68,11 @@ class Engine:
 
     def tables(self, schema: str | None = None) -> list[tuple[str, str]]:
         """List (schema, table) of every table and view, optionally in one schema."""
-        rows = self.con.execute(
+        rows = self.con.sql(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_catalog = current_database() AND (? IS NULL OR table_schema = ?) "
             "ORDER BY 1, 2",
-            [schema, schema],
+            params=[schema, schema],
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
