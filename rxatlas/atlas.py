@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -11,6 +12,7 @@ import pyarrow.parquet as pq
 from rxatlas import settings
 from rxatlas.errors import InputError, QueryError
 from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.steps import source_of
 
 SOURCES_SQL = """
 WITH ranked_files AS (
@@ -80,14 +82,25 @@ class Atlas:
             for fact in source.facts:
                 try:
                     values[fact.name] = int(self.engine.scalar(fact.sql))
-                except Exception:  # the source is not loaded in this atlas
+                except duckdb.CatalogException:  # the source is not loaded in this atlas
                     continue
             if values:
                 out[source.id] = values
         return out
 
+    def sources_behind(self, tables: set[str]) -> list[str]:
+        """Return the ids of the sources the given warehouse tables derive from."""
+        found = {source_of(t) for t in tables} - {None}
+        derived = sorted(t for t in tables if source_of(t) is None)
+        if derived and self.engine.exists("meta.lineage"):
+            placeholders = ", ".join("?" for _ in derived)
+            found |= set(self.engine.query(
+                f"SELECT DISTINCT source FROM meta.lineage WHERE table_name IN ({placeholders})", derived
+            ).column("source").to_pylist())
+        return sorted(s for s in found if s)
+
     def stale_warnings(self, source_ids: list[str] | None = None) -> list[str]:
-        """One sentence per used source whose snapshot is older than its expected refresh interval."""
+        """One sentence per source (of those given, default all) older than its expected refresh interval."""
         rows = self.sources().to_pylist()
         return [
             f"{r['source']} snapshot of {r['snapshot']} is {r['age_days']} days old "

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from rich.console import Console
@@ -20,9 +21,10 @@ from rxatlas.atlas import Atlas
 from rxatlas.atlas import sql as run_sql
 from rxatlas.build import Reporter, build
 from rxatlas.errors import RxAtlasError
+from rxatlas.warehouse.steps import referenced_tables
 
 app = typer.Typer(help="rxatlas: where medicines are made and what policy does to that supply.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 out = Console()
 err = Console(stderr=True)
 
@@ -35,8 +37,10 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, Path):
+    if isinstance(value, (Path, time, timedelta, UUID)):
         return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -158,6 +162,8 @@ def sql_cmd(
         emit_json(rows)
     else:
         show_table(rows)
+    with Atlas(db) as atlas:
+        warn(atlas.stale_warnings(atlas.sources_behind(referenced_tables(query))))
 
 
 @app.command("export")
@@ -180,6 +186,9 @@ def _guard(command: Callable[[], Any]) -> int:
     except RxAtlasError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         return 1
+    except typer.TyperException as exc:  # a usage error: missing argument, unknown option
+        err.print(f"[red]error:[/red] {exc.format_message().rstrip('.')}; see --help", highlight=False)
+        return exc.exit_code
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]; the previous atlas is unchanged")
         return 130

@@ -55,7 +55,7 @@ class Engine:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
         log.debug("%s", sql)
-        row = self.con.sql(sql, params=params or None).fetchone()
+        row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
 
     def register(self, name: str, table: pa.Table) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -45,6 +46,20 @@ def _qualified(table: exp.Table) -> str | None:
     return None
 
 
+def _reads(statement: exp.Expression) -> set[str]:
+    ctes = {c.alias_or_name for c in statement.find_all(exp.CTE)}
+    return {q for table in statement.find_all(exp.Table) if (q := _qualified(table)) and table.name not in ctes}
+
+
+def referenced_tables(sql: str) -> set[str]:
+    """Return the warehouse tables (schema.table) a SQL text reads or writes; empty if it does not parse."""
+    try:
+        statements = sqlglot.parse(sql, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return set()
+    return set().union(*(_reads(s) for s in statements if s is not None))
+
+
 def sql_step(name: str, sql: str) -> Step:
     """Make a step from a model's SQL: its outputs are what it creates, its inputs what else it reads."""
     statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
@@ -52,15 +67,10 @@ def sql_step(name: str, sql: str) -> Step:
     inputs: set[str] = set()
     for statement in statements:
         if isinstance(statement, exp.Create):
-            target = statement.this.find(exp.Table) if not isinstance(statement.this, exp.Table) \
-                else statement.this
+            target = statement.this if isinstance(statement.this, exp.Table) else statement.this.find(exp.Table)
             if target is not None and (q := _qualified(target)):
                 outputs.add(q)
-        ctes = {c.alias_or_name for c in statement.find_all(exp.CTE)}
-        for table in statement.find_all(exp.Table):
-            q = _qualified(table)
-            if q and table.name not in ctes:
-                inputs.add(q)
+        inputs |= _reads(statement)
     inputs -= outputs
 
     def run(engine: Engine) -> None:
@@ -105,10 +115,41 @@ def order(steps: list[Step]) -> list[Step]:
     return done
 
 
+def source_of(table: str) -> str | None:
+    """Return the source id behind a raw or latest table name (raw.fda_dmf__dmf -> fda_dmf)."""
+    schema, _, name = table.partition(".")
+    if schema in ("raw", "latest") and "__" in name:
+        return name.split("__", 1)[0]
+    return None
+
+
+def _record_lineage(engine: Engine, steps: list[Step], results: list[StepResult]) -> None:
+    built = {r.name for r in results if r.status == "ok"}
+    lineage: dict[str, set[str]] = {}
+    for step in steps:
+        if step.name not in built:
+            continue
+        used: set[str] = set()
+        for table in step.inputs | step.optional_inputs:
+            source = source_of(table)
+            used |= {source} if source else lineage.get(table, set())
+        for out in step.outputs:
+            lineage[out] = used
+    rows = [{"table_name": t, "source": s} for t, sources in sorted(lineage.items()) for s in sorted(sources)]
+    schema = pa.schema([("table_name", pa.string()), ("source", pa.string())])
+    engine.register("_lineage", pa.Table.from_pylist(rows, schema=schema))
+    engine.execute("CREATE OR REPLACE TABLE meta.lineage AS SELECT * FROM _lineage")
+    engine.unregister("_lineage")
+
+
 def run_steps(engine: Engine, steps: list[Step], tick: Callable[[str], None] | None = None) -> list[StepResult]:
-    """Run steps in dependency order; a step whose inputs are absent is skipped and its outputs dropped."""
+    """Run steps in dependency order, skipping (and dropping the outputs of) those whose inputs are absent.
+
+    Records in meta.lineage which sources every built table derives from.
+    """
     results: list[StepResult] = []
-    for step in order(steps):
+    ordered = order(steps)
+    for step in ordered:
         missing = sorted(t for t in step.inputs if not engine.exists(t))
         if tick:
             tick(step.name)
@@ -124,4 +165,5 @@ def run_steps(engine: Engine, steps: list[Step], tick: Callable[[str], None] | N
         except Exception as exc:
             raise BuildError(f"warehouse step {step.name} failed: {exc}") from exc
         results.append(StepResult(step.name, "ok", time.perf_counter() - started))
+    _record_lineage(engine, ordered, results)
     return results
