@@ -14,6 +14,9 @@ from rxatlas.errors import InputError, QueryError
 from rxatlas.warehouse.engine import Engine
 from rxatlas.warehouse.steps import source_of
 
+# Statement kinds rxatlas sql runs; the sandboxed connection refuses file and network access besides.
+READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+
 SOURCES_SQL = """
 WITH ranked_files AS (
     SELECT f.*, l.loaded_at,
@@ -120,6 +123,24 @@ class Atlas:
         schema, _, table = name.partition(".")
         return self.engine.query(f'SELECT * FROM "{schema}"."{table}"')
 
+    def firm(self, name: str) -> pa.Table:
+        """Canonical firms matching a name (exact normalised key, else closest), with facilities, DMFs, evidence."""
+        from rxatlas.resolve.lookup import find_firms
+
+        return find_firms(self.engine, name)
+
+    def firms(self, source: str = "dmf") -> pa.Table:
+        """Every distinct firm name of a source with its firm, country, site countries, confidence and method."""
+        from rxatlas.resolve.lookup import firms_of_source
+
+        return firms_of_source(self.engine, source)
+
+    def resolve_report(self) -> pa.Table:
+        """Firm-link coverage, methods and score distribution per source and role."""
+        from rxatlas.resolve.lookup import resolve_report
+
+        return resolve_report(self.engine)
+
     def sql(self, query: str) -> pa.Table:
         """Run read-only SQL with file, network and extension access switched off."""
         return sql(query, self.path)
@@ -163,9 +184,15 @@ def sql(query: str, db: str | Path | None = None) -> pa.Table:
     path = settings.db_path(db)
     engine = Engine(path, read_only=True, safe=True)
     try:
+        writes = [k for k in engine.statement_kinds(query) if k not in READ_ONLY_STATEMENTS]
+        if writes:
+            raise QueryError(f"query refused: rxatlas sql runs read-only SELECT queries, not {writes[0]}; "
+                             "use `rxatlas export` to write tables to files")
         return engine.query(query)
-    except Exception as exc:  # duckdb raises many error classes; all mean the query was refused or failed
-        raise QueryError(f"query refused or failed: {exc}") from exc
+    except duckdb.PermissionException as exc:
+        raise QueryError(f"query refused: {exc}; rxatlas sql reads only the atlas's own tables") from exc
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from exc
     finally:
         engine.close()
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
@@ -52,7 +53,7 @@ def emit_json(payload: Any) -> None:
 def warn(messages: list[str]) -> None:
     """Print warnings (stale snapshots and the like) on standard error."""
     for message in messages:
-        err.print(f"[yellow]warning:[/yellow] {message}")
+        err.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)
 
 
 def show_table(rows: list[dict[str, Any]], title: str | None = None, columns: list[str] | None = None) -> None:
@@ -106,11 +107,11 @@ def build_cmd(
 ) -> None:
     """Build or update the atlas from public sources; the last good atlas survives any failure."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=as_json) as progress:
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         report = build(sources, db=db, mirror=mirror, cache=cache, reporter=RichReporter(progress))
     atlas = Atlas(report.db)
     try:
-        summary = {
+        summary: dict[str, Any] = {
             "db": report.db,
             "seconds": round(report.seconds, 1),
             "sources": [{"source": s.source, "rows": s.rows, "files": s.files} for s in report.sources],
@@ -180,14 +181,80 @@ def export_cmd(
     out.print(f"wrote {len(written)} files to {folder}")
 
 
+@app.command("firm")
+def firm_cmd(
+    name: Annotated[str, typer.Argument(help="A firm name as written anywhere (legal form and case do not matter).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the canonical firm behind a name: aliases, countries, facilities, DMFs, applications, evidence."""
+    with Atlas(db) as atlas:
+        rows = atlas.firm(name).to_pylist()
+    candidates = [{k: r[k] for k in ("firm_id", "name", "match_score", "country_iso2", "aliases")}
+                  for r in rows] if len(rows) != 1 else []
+    payload = {"query": name, "match": "none" if not rows else "unique" if len(rows) == 1 else "ambiguous",
+               "firm": rows[0] if len(rows) == 1 else None, "candidates": candidates}
+    if as_json:
+        emit_json(payload)
+        return
+    if not rows:
+        out.print(f"no firm found for {name!r}")
+        return
+    if len(rows) > 1:
+        show_table(candidates, title=f"{len(rows)} firms match {name!r}; ask again by a fuller name")
+        return
+    firm = rows[0]
+    out.print(f"[bold]{firm['name']}[/bold] ({firm['firm_id']}) country {firm['country_iso2'] or 'unknown'}")
+    out.print("aliases: " + "; ".join(firm["aliases"]))
+    show_table([{k: v for k, v in f.items() if k != "address"} for f in firm["facilities"] or []],
+               title="facilities")
+    show_table([{k: s[k] for k in ("source", "role", "mentions", "method")} for s in firm["sources"] or []],
+               title="sources")
+
+
+@app.command("firms")
+def firms_cmd(
+    source: Annotated[str, typer.Option("--source", help="dmf, decrs, drugsfda, shortages, compliance, ...")] = "dmf",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every firm name of a source with its canonical firm, country, site countries and method."""
+    with Atlas(db) as atlas:
+        rows = atlas.firms(source).to_pylist()
+    if as_json:
+        emit_json(rows)
+    else:
+        show_table(rows, title=f"firms of {source}")
+
+
+@app.command("resolve")
+def resolve_cmd(
+    report: Annotated[bool, typer.Option("--report", help="Report link coverage per source and role.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Report how firm mentions were resolved: coverage, methods and scores per source and role."""
+    if not report:
+        raise typer.BadParameter("resolution runs during `rxatlas build`; use --report to see its outcome")
+    with Atlas(db) as atlas:
+        rows = atlas.resolve_report().to_pylist()
+    if as_json:
+        emit_json(rows)
+    else:
+        show_table(rows, title="firm resolution by source and role",
+                   columns=["source", "role", "mentions", "identifier", "exact_key", "splink", "override",
+                            "unresolved", "coverage"])
+
+
 def _guard(command: Callable[[], Any]) -> int:
     try:
         command()
     except RxAtlasError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1
     except typer.TyperException as exc:  # a usage error: missing argument, unknown option
-        err.print(f"[red]error:[/red] {exc.format_message().rstrip('.')}; see --help", highlight=False)
+        err.print(f"[red]error:[/red] {escape(exc.format_message().rstrip('.'))}; see --help",
+                  highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]; the previous atlas is unchanged")

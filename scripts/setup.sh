@@ -11,4 +11,4 @@ if ! cmp -s requirements.lock .venv/.installed-lock 2>/dev/null; then
   .venv/bin/python -m pip install --quiet -r requirements.lock
   cp requirements.lock .venv/.installed-lock
 fi
-.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+.venv/bin/python -m pip install --quiet --no-deps -e .

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("RXATLAS_TEST_DATA", ROOT.parent / "shared" / "data"))
 EVAL = DATA.parent / "eval"
 BAD = Path(__file__).parent / "bad"
+RXATLAS = Path(sys.executable).with_name("rxatlas")
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +37,14 @@ def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def dmf_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A small atlas built from the FDA DMF list only, for tests of the shared machinery (read-only)."""
+    db = tmp_path_factory.mktemp("dmf_atlas") / "atlas.duckdb"
+    build(["fda_dmf"], db=db, mirror=str(data_dir))
+    return db
+
+
 @pytest.fixture
 def atlas_copy(atlas_db: Path, tmp_path: Path) -> Path:
     """A private copy of the session atlas that a test may change."""
@@ -49,3 +60,8 @@ def local_file(path: Path, source: str = "test", spec: FileSpec | None = None) -
     digest, size = sha256_of(path)
     spec = spec or FileSpec(name=path.name, url="file://" + str(path), mirror_glob=path.name, format="test")
     return LocalFile(source, spec, path, str(path), digest, size, date(2025, 1, 1))
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed rxatlas command as a user would, capturing its exit code and output."""
+    return subprocess.run([str(RXATLAS), *args], capture_output=True, text=True, timeout=timeout)

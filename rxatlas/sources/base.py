@@ -45,10 +45,14 @@ class Table:
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
 _QUARTER_IN_NAME = re.compile(r"(?<!\d)(\d{4})Q([1-4])")
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+_YEAR_IN_NAME = re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(?![\d-])")
 
 
 def snapshot_from_name(name: str) -> date | None:
-    """Read a snapshot date from a file name (2025-08, 2026-06-19, 2025Q2); the last date wins."""
+    """Read a snapshot date from a file name (2025-08, 2026-06-19, 2025Q2, 2025); the last date wins.
+
+    A bare year means "at the latest the end of that year" (and never later than today).
+    """
     quarter = _QUARTER_IN_NAME.findall(name)
     if quarter:
         year, q = quarter[-1]
@@ -56,7 +60,8 @@ def snapshot_from_name(name: str) -> date | None:
         return date(int(year), month, day)
     found = _DATE_IN_NAME.findall(name)
     if not found:
-        return None
+        years = _YEAR_IN_NAME.findall(name)
+        return min(date(int(years[-1]), 12, 31), date.today()) if years else None
     year, month, day = found[-1]
     return date(int(year), int(month), int(day or 1))
 

@@ -44,51 +44,61 @@ def _pick_latest(names: list[str]) -> str:
     return max(names, key=lambda n: (snapshot_from_name(Path(n).name) or date.min, n))
 
 
+def _attempt(client: httpx.Client, url: str, part: Path, progress: Progress | None) -> dict[str, str]:
+    """Fetch url into part once, resuming from the bytes part already holds; return the headers."""
+    have = part.stat().st_size if part.exists() else 0
+    headers = {"Range": f"bytes={have}-"} if have else {}
+    with client.stream("GET", url, headers=headers) as response:
+        status = response.status_code
+        if status == 404:
+            raise FetchError(f"{url} was not found (HTTP 404); check the source's address")
+        if status >= 500 or status == 429:
+            raise httpx.HTTPStatusError(f"HTTP {status}", request=response.request, response=response)
+        if status >= 400:
+            raise FetchError(f"{url} answered HTTP {status}; check the source's address and access")
+        resumed = status == 206
+        if resumed and not response.headers.get("Content-Range", "").startswith(f"bytes {have}-"):
+            part.unlink()
+            raise httpx.ReadError(f"the server resumed at the wrong offset ({response.headers.get('Content-Range')})")
+        start = have if resumed else 0
+        length = response.headers.get("Content-Length")
+        total = start + int(length) if length else None
+        if total and total > MAX_DOWNLOAD_BYTES:
+            raise FetchError(f"{url} is {total} bytes, over the {MAX_DOWNLOAD_BYTES}-byte limit")
+        written = start
+        with open(part, "ab" if resumed else "wb") as fh:
+            for chunk in response.iter_bytes(CHUNK):
+                fh.write(chunk)
+                written += len(chunk)
+                if written > MAX_DOWNLOAD_BYTES:
+                    raise FetchError(f"{url} exceeds the {MAX_DOWNLOAD_BYTES}-byte limit")
+                if progress:
+                    progress(written, total)
+        if total is not None and written != total:
+            raise httpx.ReadError(f"connection closed after {written} of {total} bytes")
+        return dict(response.headers)
+
+
 def download(url: str, dest: Path, progress: Progress | None = None, retries: int = RETRIES) -> dict[str, str]:
     """Download url to dest, retrying transient failures and resuming partial downloads; return headers."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     part.unlink(missing_ok=True)
     last_error: Exception | None = None
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": "rxatlas"}) as client:
-        for attempt in range(retries):
-            have = part.stat().st_size if part.exists() else 0
-            headers = {"Range": f"bytes={have}-"} if have else {}
-            try:
-                with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 404:
-                        raise FetchError(f"{url} was not found (HTTP 404); check the source's address")
-                    if response.status_code >= 500 or response.status_code == 429:
-                        raise httpx.HTTPStatusError("server error", request=response.request, response=response)
-                    response.raise_for_status()
-                    resumed = response.status_code == 206
-                    mode = "ab" if resumed else "wb"
-                    start = have if resumed else 0
-                    length = response.headers.get("Content-Length")
-                    total = start + int(length) if length else None
-                    if total and total > MAX_DOWNLOAD_BYTES:
-                        raise FetchError(f"{url} is {total} bytes, over the {MAX_DOWNLOAD_BYTES}-byte limit")
-                    written = start
-                    with open(part, mode) as fh:
-                        for chunk in response.iter_bytes(CHUNK):
-                            fh.write(chunk)
-                            written += len(chunk)
-                            if written > MAX_DOWNLOAD_BYTES:
-                                raise FetchError(f"{url} exceeds the {MAX_DOWNLOAD_BYTES}-byte limit")
-                            if progress:
-                                progress(written, total)
-                    if total is not None and written != total:
-                        raise httpx.ReadError(f"connection closed after {written} of {total} bytes")
-                    part.replace(dest)
-                    return dict(response.headers)
-            except FetchError:
-                raise
-            except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-                last_error = exc
-                if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code < 500 and \
-                        exc.response.status_code != 429:
-                    break
-                time.sleep(min(0.2 * 2**attempt, 5.0))
+    try:
+        with httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": "rxatlas"}) as client:
+            for attempt in range(retries):
+                if attempt:
+                    time.sleep(min(0.2 * 2 ** (attempt - 1), 5.0))
+                try:
+                    headers = _attempt(client, url, part, progress)
+                except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+                    last_error = exc
+                    continue
+                part.replace(dest)
+                return headers
+    finally:
+        part.unlink(missing_ok=True)
     raise FetchError(
         f"could not download {url} after {retries} attempts ({last_error}); check the network or use --mirror",
         transient=True,
@@ -99,9 +109,12 @@ def _listing(url: str) -> list[str]:
     """Return the file names an HTTP mirror lists in a directory page."""
     try:
         response = httpx.get(url, timeout=TIMEOUT, follow_redirects=True)
-        response.raise_for_status()
     except httpx.HTTPError as exc:
-        raise FetchError(f"could not list mirror folder {url} ({exc})", transient=True) from exc
+        raise FetchError(f"could not list mirror folder {url} ({exc}); check the network", transient=True) from exc
+    if not response.is_success:
+        status = response.status_code
+        raise FetchError(f"could not list mirror folder {url} (HTTP {status}); check --mirror",
+                         transient=status >= 500 or status == 429)
     hrefs = re.findall(r'href="([^"?#]+)"', response.text)
     return [unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in hrefs if not h.endswith("/")]
 
@@ -126,9 +139,17 @@ def _local(source: str, spec: FileSpec, path: Path, origin: str, headers: dict[s
 
 
 def locate_file(
-    source: str, spec: FileSpec, mirror: str | None, cache: Path, progress: Progress | None = None
+    source: str,
+    spec: FileSpec,
+    mirror: str | None,
+    cache: Path,
+    progress: Progress | None = None,
+    fetched: dict[str, tuple[Path, dict[str, str]]] | None = None,
 ) -> LocalFile | None:
-    """Return one declared file from the mirror folder, an HTTP mirror, or the official URL."""
+    """Return one declared file from the mirror folder, an HTTP mirror, or the official URL.
+
+    ``fetched`` remembers downloads by URL, so files that share one official archive are fetched once.
+    """
     if mirror and not _is_url(mirror):
         root = Path(mirror).expanduser()
         if not root.is_dir():
@@ -154,9 +175,15 @@ def locate_file(
         url = urljoin(base, _pick_latest(names))
     else:
         url = spec.url
-    dest = cache / source / Path(urlparse(url).path).name
-    headers = download(url, dest, progress)
-    (dest.with_name(dest.name + ".headers.json")).write_text(json.dumps(headers))
+    if fetched is not None and url in fetched:
+        dest, headers = fetched[url]
+    else:
+        tag = hashlib.sha256(url.encode()).hexdigest()[:10]
+        dest = cache / source / tag / Path(urlparse(url).path).name
+        headers = download(url, dest, progress)
+        dest.with_name(dest.name + ".headers.json").write_text(json.dumps(headers))
+        if fetched is not None:
+            fetched[url] = (dest, headers)
     return _local(source, spec, dest, url, headers)
 
 
@@ -165,8 +192,9 @@ def locate(
 ) -> dict[str, LocalFile]:
     """Return every file a source declares, located and verified, by spec name."""
     located: dict[str, LocalFile] = {}
+    fetched: dict[str, tuple[Path, dict[str, str]]] = {}
     for spec in source.files:
-        found = locate_file(source.id, spec, mirror, cache, progress)
+        found = locate_file(source.id, spec, mirror, cache, progress, fetched)
         if found is not None:
             located[spec.name] = found
     return located

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fnmatch
 import gzip
 import io
+import json
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -17,6 +19,7 @@ from rxatlas.sources.base import LocalFile
 
 MAX_FIELD_BYTES = 1 << 20
 MAX_MEMBER_BYTES = 4 << 30
+MAX_JSON_BYTES = 512 << 20
 csv.field_size_limit(MAX_FIELD_BYTES)
 
 
@@ -29,8 +32,7 @@ def kind_of(file: LocalFile) -> str:
     with open(file.path, "rb") as fh:
         head = fh.read(4)
     if head.startswith(b"PK"):
-        with zipfile.ZipFile(file.path) as zf:
-            return "xlsx" if "[Content_Types].xml" in zf.namelist() else "zip"
+        return "xlsx" if "[Content_Types].xml" in zip_members(file) else "zip"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
     return "plain"
@@ -61,17 +63,42 @@ def open_binary(file: LocalFile, member: str | None = None) -> Iterator[IO[bytes
             with zf.open(info) as fh:
                 yield fh
     elif kind == "gzip":
-        with gzip.open(file.path, "rb") as fh:
-            yield fh
+        with gzip.open(file.path, "rb") as gz:
+            yield gz  # type: ignore[misc]  # GzipFile is a binary stream
     else:
         with open(file.path, "rb") as fh:
             yield fh
 
 
+def detect_encoding(file: LocalFile, member: str | None = None,
+                    candidates: Sequence[str] = ("utf-8", "cp1252")) -> str:
+    """Return the first candidate encoding that decodes the whole file (or zip member), else the first one."""
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_binary(file, member) as stream:
+                while block := stream.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        except (EOFError, zlib.error, zipfile.BadZipFile):
+            break  # text_lines reports the truncation with its line
+        return encoding
+    return candidates[0]
+
+
 def text_lines(
-    stream: IO[bytes], file: LocalFile, encoding: str = "utf-8", first_line: int = 1
+    stream: IO[bytes],
+    file: LocalFile,
+    encoding: str = "utf-8",
+    first_line: int = 1,
+    field_at: Callable[[bytes, int], str | None] | None = None,
 ) -> Iterator[str]:
-    """Decode a byte stream line by line, failing with the line number on bad bytes or truncation."""
+    """Decode a byte stream line by line, failing with the line number on bad bytes or truncation.
+
+    ``field_at(raw_line, offset)`` may name the field holding an undecodable byte.
+    """
     line = first_line - 1
     try:
         for raw in stream:
@@ -84,10 +111,13 @@ def text_lines(
                     f"bytes {raw[max(exc.start - 8, 0):exc.end + 8]!r} are not valid {encoding}; "
                     "save the file with that encoding",
                     line,
+                    field_at(raw, exc.start) if field_at else None,
                 ) from exc
     except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
-        raise _fail(file, f"the file is truncated or corrupt after this line ({exc}); download it again",
-                    line) from exc
+        read_any = line >= first_line
+        where = "after this line" if read_any else "before its first line"
+        raise _fail(file, f"the file is truncated or corrupt {where} ({exc}); download it again",
+                    line if read_any else None) from exc
 
 
 def check_header(file: LocalFile, seen: Sequence[str], expected: Iterable[str], line: int) -> None:
@@ -112,42 +142,57 @@ def csv_records(
     header: Sequence[str] | None = None,
     skip_lines: int = 0,
     strip_header: bool = True,
+    quotes: bool = True,
+    stray_delimiters: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (first line of record, {column: value}) from a delimited text file, header checked.
 
     A record whose quoted fields hold newlines spans several lines and is located at its first one.
     When ``header`` is given the file has none. ``skip_lines`` lines before the header are ignored.
+    ``quotes=False`` reads quote characters as plain text (unquoted tab or tilde exports).
+    ``stray_delimiters`` accepts a record with more fields than the header when every extra one is empty.
     """
+    names: list[str] = list(header or ())
+
+    def field_at(raw: bytes, offset: int) -> str | None:
+        index = raw[:offset].count(delimiter.encode())
+        return names[index] if index < len(names) else None
+
     with open_binary(file, member) as stream:
-        lines = text_lines(stream, file, encoding)
+        lines = text_lines(stream, file, encoding, field_at=field_at)
         for _ in range(skip_lines):
             next(lines, None)
-        reader = csv.reader(lines, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter,
+                            quoting=csv.QUOTE_MINIMAL if quotes else csv.QUOTE_NONE)
+        start = skip_lines + 1
         try:
             if header is None:
-                names = next(reader, None)
-                if names is None:
+                first = next(reader, None)
+                if first is None:
                     raise _fail(file, "the file is empty; expected a header row", skip_lines + 1)
-                names = [n.strip() if strip_header else n for n in names]
+                names = [n.strip() if strip_header else n for n in first]
                 check_header(file, names, expected, skip_lines + reader.line_num)
-            else:
-                names = list(header)
             start = skip_lines + reader.line_num + 1
             for record in reader:
-                if not record or (len(record) == 1 and not record[0].strip()):
+                # a lone Ctrl-Z (DOS end-of-file mark, e.g. OFAC's legacy CSV) is not a record
+                if not record or (len(record) == 1 and not record[0].strip().rstrip("\x1a")):
                     start = skip_lines + reader.line_num + 1
                     continue
+                if stray_delimiters and len(record) > len(names) and \
+                        not any(v.strip() for v in record[len(names):]):
+                    record = record[:len(names)]
                 if len(record) != len(names):
                     raise _fail(
                         file,
                         f"expected {len(names)} fields, found {len(record)}; the line may be cut "
                         "or hold a stray delimiter",
                         start,
+                        names[min(len(record), len(names) - 1)],
                     )
                 yield start, dict(zip(names, record, strict=True))
                 start = skip_lines + reader.line_num + 1
         except csv.Error as exc:
-            raise _fail(file, f"malformed CSV ({exc})", skip_lines + reader.line_num) from exc
+            raise _fail(file, f"malformed CSV ({exc}) in the record starting here", start) from exc
 
 
 def xlsx_records(
@@ -201,3 +246,85 @@ def table_records(
     if kind == "xlsx" or (kind == "zip" and member and member.lower().endswith(("xlsx", "xlsm"))):
         return xlsx_records(file, expected, member=member if kind == "zip" else None)
     return csv_records(file, expected, **csv_options)
+
+
+def _json_text(file: LocalFile, member: str | None, max_bytes: int) -> tuple[str, str | None]:
+    """Return the document's text and, when its container is cut short, why (the text is then partial)."""
+    data = bytearray()
+    damage = None
+    with open_binary(file, member) as stream:
+        try:
+            while chunk := stream.read(1 << 20):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise _fail(file, f"the JSON document is over {max_bytes:,} bytes, more than rxatlas reads "
+                                      "whole; check that this is the right file")
+        except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
+            damage = str(exc)
+    try:
+        return bytes(data).decode("utf-8-sig", errors="ignore" if damage else "strict"), damage
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _fail(file, f"bytes {bytes(data[max(exc.start - 8, 0):exc.end + 8])!r} are not valid UTF-8; "
+                          "save the file as UTF-8", line) from exc
+
+
+def json_records(
+    file: LocalFile, key: str = "results", *, member: str | None = None, max_bytes: int = MAX_JSON_BYTES
+) -> Iterator[tuple[int, Any]]:
+    """Yield (record number, record) from the array under ``key`` of a JSON object, read whole up to a limit.
+
+    Records are decoded one by one, so a cut-off or malformed document is located at its record number.
+    """
+    text, damage = _json_text(file, member, max_bytes)
+    cause = f"the file is truncated or corrupt ({damage})" if damage else "the JSON is cut off or malformed"
+    decoder = json.JSONDecoder()
+    number = 0
+
+    def skip(pos: int) -> int:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        return pos
+
+    def expect(pos: int, chars: str, what: str) -> int:
+        pos = skip(pos)
+        if pos >= len(text) or text[pos] not in chars:
+            where = f"after record {number}" if number else "before the first record"
+            raise _fail(file, f"expected {what} at character {pos} ({where}); {cause}; download it again",
+                        number or None)
+        return skip(pos + 1)
+
+    def decode(pos: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise _fail(file, f"record {number or 'header'} does not decode ({exc.msg} at character {exc.pos}); "
+                              f"{cause}; download it again", number or None) from exc
+
+    pos = expect(0, "{", "a JSON object '{'")
+    found = False
+    while text.startswith('"', pos):
+        name, pos = decode(pos)
+        pos = expect(pos, ":", "':'")
+        if name != key:
+            _, pos = decode(pos)
+        else:
+            found = True
+            pos = expect(pos, "[", f"an array under {key!r}")
+            while not text.startswith("]", pos):
+                number += 1
+                record, pos = decode(pos)
+                yield number, record
+                pos = skip(pos)
+                if not text.startswith("]", pos):
+                    pos = expect(pos, ",", "',' or ']'")
+            pos += 1
+        pos = skip(pos)
+        if not text.startswith(",", pos):
+            break
+        pos = skip(pos + 1)
+    expect(pos, "}", "'}' closing the document")
+    if damage:
+        raise _fail(file, f"{cause}; download it again", number or None)
+    if not found:
+        raise _fail(file, f"the JSON object has no {key!r} array; check that this is the right file")

@@ -55,8 +55,12 @@ class Engine:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
         log.debug("%s", sql)
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()  # fetchone would leave the result open
+        return rows[0][0] if rows else None
+
+    def statement_kinds(self, sql: str) -> list[str]:
+        """Name the kind of each statement in a SQL text (SELECT, COPY, CREATE, ...) without running it."""
+        return [statement.type.name for statement in self.con.extract_statements(sql)]
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable under a temporary name."""

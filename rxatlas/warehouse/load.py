@@ -85,6 +85,8 @@ def store(engine: Engine, source: Source, files: Mapping[str, LocalFile], buffer
                        [load_id, source.id, f.spec.name, f.path.name, f.origin, f.sha256, f.size, f.snapshot])
     for name, buffer in buffers.items():
         raw = f"raw.{source.raw_name(name)}"
+        if not len(buffer) and not engine.exists(raw):
+            continue  # e.g. an optional file was absent: no table, so models reading it are skipped
         arrow = buffer.to_arrow()
         _create_or_extend(engine, raw, arrow)
         counts = {c["values"]: c["counts"] for c in pc.value_counts(arrow.column("_snapshot")).to_pylist()}

@@ -46,7 +46,7 @@ def _qualified(table: exp.Table) -> str | None:
     return None
 
 
-def _reads(statement: exp.Expression) -> set[str]:
+def _reads(statement: exp.Expr) -> set[str]:
     ctes = {c.alias_or_name for c in statement.find_all(exp.CTE)}
     return {q for table in statement.find_all(exp.Table) if (q := _qualified(table)) and table.name not in ctes}
 
