@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 from rxatlas import settings
 from rxatlas.errors import InputError, QueryError
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import source_of
+from rxatlas.warehouse.steps import referenced_tables, source_of
 
 # Statement kinds rxatlas sql runs; the sandboxed connection refuses file and network access besides.
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
@@ -43,6 +44,28 @@ SELECT c.source, c.title, c.publisher, c.licence, c.homepage, c.refresh_days,
 FROM meta.source_catalog c JOIN files f USING (source) JOIN tables t USING (source)
 ORDER BY c.source
 """
+
+
+SUMMARY_SQL = {
+    # Share of active Type II DMFs by the resolved country of their holder (NULL: unknown).
+    "active_type_ii_by_holder_country": """
+        SELECT h.country, count(*) AS dmfs, round(count(*) / sum(count(*)) OVER (), 4) AS share
+        FROM core.dmf d LEFT JOIN core.dmf_holder h ON h.holder = d.holder
+        WHERE d.active AND d.type = 'II'
+        GROUP BY h.country ORDER BY dmfs DESC""",
+    "resolution": """
+        SELECT (SELECT count(*) FROM core.firm) AS firms,
+               (SELECT count(*) FROM core.facility) AS facilities,
+               (SELECT count(DISTINCT country_iso2) FROM core.facility) AS facility_countries,
+               (SELECT count(*) FROM core.dmf_holder) AS dmf_holders,
+               (SELECT count(*) FROM core.dmf_holder WHERE country IS NOT NULL) AS dmf_holders_with_country""",
+    "substance_mapping": """
+        SELECT count(*) AS active_type_ii,
+               count(*) FILTER (WHERE s.kind = 'api' AND s.unii IS NOT NULL) AS mapped_to_substance,
+               count(DISTINCT s.unii) FILTER (WHERE s.kind = 'api') AS substances
+        FROM core.dmf d JOIN core.dmf_substance s USING (dmf)
+        WHERE d.active AND d.type = 'II'""",
+}
 
 
 class Atlas:
@@ -102,15 +125,20 @@ class Atlas:
             ).column("source").to_pylist())
         return sorted(s for s in found if s)
 
-    def stale_warnings(self, source_ids: list[str] | None = None) -> list[str]:
-        """One sentence per source (of those given, default all) older than its expected refresh interval."""
-        rows = self.sources().to_pylist()
-        return [
-            f"{r['source']} snapshot of {r['snapshot']} is {r['age_days']} days old "
-            f"(expected refresh every {r['refresh_days']} days); rebuild with newer data for current answers"
-            for r in rows
-            if r["stale"] and (source_ids is None or r["source"] in source_ids)
-        ]
+    def stale_sources(self, source_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """The sources (of those given, default all) whose snapshot is older than their refresh interval."""
+        return [r for r in self.sources().to_pylist()
+                if r["stale"] and (source_ids is None or r["source"] in source_ids)]
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures of the whole atlas: source facts, firms, facilities and DMF holder countries."""
+        engine = self.engine
+        figures: dict[str, Any] = {"facts": self.facts()}
+        for name, sql in SUMMARY_SQL.items():
+            tables = referenced_tables(sql)
+            if all(engine.exists(t) for t in tables):
+                figures[name] = engine.query(sql).to_pylist()
+        return figures
 
     def tables(self) -> list[str]:
         """Names (schema.table) of every table and view in the atlas."""

@@ -5,4 +5,3 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export RXATLAS_MIRROR=${RXATLAS_MIRROR:-$(cd .. && pwd)/shared/data}
 .venv/bin/rxatlas build "$@"
-.venv/bin/rxatlas sources

@@ -1,0 +1,76 @@
+"""The Typer application, its shared options and the output helpers every command uses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+app = typer.Typer(help="rxatlas: where medicines are made and what policy does to that supply.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+# Piped output is read by people too: do not squeeze tables to 80 columns when there is no terminal.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Atlas database file (env RXATLAS_DB).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+MAX_WARNINGS = 3
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (Path, time, timedelta, UUID)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def emit_json(payload: Any) -> None:
+    """Print a payload as JSON on standard output."""
+    sys.stdout.write(json.dumps(payload, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+def warn(messages: list[str]) -> None:
+    """Print warnings (stale snapshots and the like) on standard error."""
+    for message in messages:
+        err.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)
+
+
+def warn_stale(stale: list[dict[str, Any]]) -> None:
+    """Warn about sources older than their refresh interval: one line each, or one line for many."""
+    if len(stale) <= MAX_WARNINGS:
+        warn([f"{s['source']} snapshot of {s['snapshot']} is {s['age_days']} days old (expected refresh every "
+              f"{s['refresh_days']} days); rebuild with newer data for current answers" for s in stale])
+        return
+    names = ", ".join(f"{s['source']} ({s['age_days']} d)" for s in stale)
+    warn([f"{len(stale)} sources are older than their expected refresh interval: {names}; "
+          "rebuild with newer data for current answers (`rxatlas sources` shows the ages)"])
+
+
+def show_table(rows: list[dict[str, Any]], title: str | None = None, columns: list[str] | None = None) -> None:
+    """Print rows as a Rich table."""
+    if not rows:
+        out.print("(no rows)")
+        return
+    names = columns or list(rows[0])
+    table = RichTable(title=title)
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(n) is None else str(row.get(n)) for n in names))
+    out.print(table)
+
+
