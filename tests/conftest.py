@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,25 @@ def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dmf_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+def dmf_atlas(source_atlas: Callable[..., Path]) -> Path:
     """A small atlas built from the FDA DMF list only, for tests of the shared machinery (read-only)."""
-    db = tmp_path_factory.mktemp("dmf_atlas") / "atlas.duckdb"
-    build(["fda_dmf"], db=db, mirror=str(data_dir))
-    return db
+    return source_atlas("fda_dmf")
+
+
+@pytest.fixture(scope="session")
+def source_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Callable[..., Path]:
+    """Build an atlas of only the named sources from the real snapshot, once per set of names, and return it."""
+    built: dict[tuple[str, ...], Path] = {}
+
+    def make(*sources: str) -> Path:
+        key = tuple(sorted(sources))
+        if key not in built:
+            db = tmp_path_factory.mktemp("_".join(key)) / "atlas.duckdb"
+            build(list(key), db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+            built[key] = db
+        return built[key]
+
+    return make
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -76,10 +76,9 @@ def _error(path: Path) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The SPL sample and the DECRS registrations, built from the real snapshots into a fresh atlas."""
-    path = tmp_path_factory.mktemp("spl") / "atlas.duckdb"
-    build([SOURCE.id, "fda_decrs"], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id, "fda_decrs")
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

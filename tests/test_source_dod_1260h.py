@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +10,6 @@ import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.dod_1260h import Dod1260h, name_key
@@ -26,10 +25,9 @@ def _file(path: Path) -> LocalFile:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The 1260H list with the SDN list (core.watchlist_entry reads both), built into a fresh atlas."""
-    path = tmp_path_factory.mktemp("dod") / "atlas.duckdb"
-    build([SOURCE.id, "ofac_sdn"], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id, "ofac_sdn")
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

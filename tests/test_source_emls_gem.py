@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.emls_gem import EmlsGem
 from rxatlas.warehouse.load import parse_source
@@ -24,9 +23,8 @@ def _parse(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def gem_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = tmp_path_factory.mktemp("gem") / "atlas.duckdb"
-    build(["emls_gem"], db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+def gem_db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = source_atlas("emls_gem")
     with duckdb.connect(str(db), read_only=True) as con:
         yield con
 

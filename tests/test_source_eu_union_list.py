@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 from conftest import local_file
 from openpyxl import Workbook
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.eu_union_list import EuUnionList
 from rxatlas.warehouse.load import parse_source
@@ -25,9 +25,8 @@ def _parse(path: Path) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def eu_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("eu") / "atlas.duckdb"
-    build(["eu_union_list"], db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+def eu_db(source_atlas: Callable[..., Path]) -> Path:
+    db = source_atlas("eu_union_list")
     return db
 
 

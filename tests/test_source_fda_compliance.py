@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +11,6 @@ import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_compliance import FdaCompliance
@@ -36,10 +35,9 @@ def _files(data_dir: Path, **replaced: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The compliance source alone, built from the real snapshots into a fresh atlas."""
-    path = tmp_path_factory.mktemp("compliance") / "atlas.duckdb"
-    build([SOURCE.id], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

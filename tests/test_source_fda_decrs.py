@@ -6,7 +6,7 @@ import csv
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ import pytest
 from conftest import local_file
 from openpyxl import Workbook
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_decrs import HEADER, FdaDecrs
@@ -52,10 +51,9 @@ def _snapshot_records(data_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The DECRS source alone, built from the real snapshot into a fresh atlas."""
-    path = tmp_path_factory.mktemp("decrs") / "atlas.duckdb"
-    build([SOURCE.id], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

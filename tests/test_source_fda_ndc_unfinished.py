@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_ndc_unfinished import PACKAGE_HEADER, PRODUCT_HEADER, FdaNdcUnfinished, split_list
@@ -50,10 +49,9 @@ def _error(file: LocalFile) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The NDC unfinished source alone, built from the real snapshot into a fresh atlas."""
-    path = tmp_path_factory.mktemp("ndcu") / "atlas.duckdb"
-    build([SOURCE.id], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +12,6 @@ import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_shortages import FdaShortages
@@ -43,10 +42,9 @@ def _files(json_path: Path, csv_path: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The shortages source alone, built from the real snapshots into a fresh atlas."""
-    path = tmp_path_factory.mktemp("shortages") / "atlas.duckdb"
-    build([SOURCE.id], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

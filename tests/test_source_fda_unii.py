@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -13,7 +13,6 @@ import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_unii import FdaUnii
@@ -35,10 +34,9 @@ def _error(path: Path) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The UNII source alone, built from the real snapshot into a fresh atlas."""
-    path = tmp_path_factory.mktemp("unii") / "atlas.duckdb"
-    build([SOURCE.id], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

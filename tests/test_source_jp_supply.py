@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ import pytest
 from conftest import local_file
 from openpyxl import load_workbook
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.jp_supply import HEADER, JpSupply
 from rxatlas.warehouse.load import parse_source
@@ -46,9 +46,8 @@ def _csv_text(rows: list[list[Any]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def jp_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("jp") / "atlas.duckdb"
-    build(["jp_supply"], db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+def jp_db(source_atlas: Callable[..., Path]) -> Path:
+    db = source_atlas("jp_supply")
     return db
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.ofac_sdn import OfacSdn, split_programs
@@ -36,10 +35,9 @@ def _snapshot_text(data_dir: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
     """The SDN source with the 1260H list (core.watchlist_entry reads both), built into a fresh atlas."""
-    path = tmp_path_factory.mktemp("sdn") / "atlas.duckdb"
-    build([SOURCE.id, "dod_1260h"], db=path, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    path = source_atlas(SOURCE.id, "dod_1260h")
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

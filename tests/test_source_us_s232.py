@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import local_file
 
-from rxatlas.build import build
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
 from rxatlas.sources.us_s232 import UsS232, pdf_codes
@@ -37,9 +36,8 @@ def _parse(pdf: Path, csv: Path) -> dict[str, TableBuffer]:
 
 
 @pytest.fixture(scope="module")
-def s232_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = tmp_path_factory.mktemp("s232") / "atlas.duckdb"
-    build(["us_s232"], db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+def s232_db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = source_atlas("us_s232")
     with duckdb.connect(str(db), read_only=True) as con:
         yield con
 
