@@ -14,14 +14,14 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from child import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -57,18 +57,8 @@ class Summary:
 
 def measure(command: list[str]) -> Run:
     """Run a command as a child process; return its wall time, peak RSS and JSON output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
-        out.seek(0)
-        text = out.read().decode()
-    return Run(round(wall, 2), round(usage.ru_maxrss / 1024, 1), json.loads(text) if text.strip() else {})
+    run = run_child(command)
+    return Run(run.wall_s, run.peak_rss_mib, json.loads(run.stdout) if run.stdout.strip() else {})
 
 
 def _reader(path: Path) -> str | None:

@@ -13,16 +13,15 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from child import python_child  # noqa: E402
 from enlarge import enlarge  # noqa: E402
 
 RESOLVE = """
@@ -56,14 +55,8 @@ con.execute(f'''
 
 def measure(code: str, db: Path, threads: int, memory: str) -> dict[str, float]:
     """Run code in a child Python on db; return wall seconds and peak RSS in MiB."""
-    env = {**os.environ, "RXATLAS_THREADS": str(threads)}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db), memory], env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"benchmark child failed on {db}")
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    run = python_child(code, str(db), memory, env={**os.environ, "RXATLAS_THREADS": str(threads)})
+    return {"wall_s": run.wall_s, "peak_rss_mib": run.peak_rss_mib}
 
 
 def case(name: str, db: Path, work: Path, threads: int, memory: str) -> dict[str, Any]:

@@ -169,6 +169,10 @@ class Atlas:
 
         return resolve_report(self.engine)
 
+    def overrides(self) -> pa.Table:
+        """The analyst overrides of the last build, each with whether it applied or why not."""
+        return self.engine.query("SELECT * FROM core.resolution_override ORDER BY holder")
+
     def sql(self, query: str) -> pa.Table:
         """Run read-only SQL with file, network and extension access switched off."""
         return sql(query, self.path)

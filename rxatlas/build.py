@@ -55,10 +55,12 @@ class Reporter:
 
 def all_steps() -> list[Step]:
     """Every warehouse step the build runs after loading: SQL models and Python steps."""
-    from rxatlas import resolve
+    from rxatlas import approvals, resolve, supply
+    from rxatlas.supply import criticality
     from rxatlas.warehouse import reference
 
-    return model_steps() + reference.steps() + resolve.steps()
+    return (model_steps() + reference.steps() + resolve.steps() + approvals.steps() + supply.steps()
+            + criticality.steps())
 
 
 @contextmanager

@@ -108,5 +108,8 @@ def test_full_atlas_lists_every_source(atlas_db: Path) -> None:
     assert sorted(rows) == sorted(s.id for s in all_sources())
     assert [s for s, r in rows.items() if sum(t["rows"] for t in r["rows"]) <= 0] == []
     assert rows["fda_dmf"]["rows"] == [{"table": "fda_dmf__dmf", "rows": 39428}]
+    assert rows["fda_dmf"]["facts"] == {"dmfs": 39428, "active_type_ii": 14391}
+    assert rows["fda_decrs"]["rows"] == [{"table": "fda_decrs__establishment", "rows": 10439}]
+    assert rows["fda_decrs"]["facts"]["establishments"] == 10439
     with Atlas(atlas_db) as atlas:
         assert atlas.facts()["fda_dmf"]["active_type_ii"] == 14391

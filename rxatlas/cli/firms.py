@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table
+from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
 
 
 @app.command("firm")
@@ -19,6 +19,7 @@ def firm_cmd(
     """Show the canonical firm behind a name: aliases, countries, facilities, DMFs, applications, evidence."""
     with Atlas(db) as atlas:
         rows = atlas.firm(name).to_pylist()
+        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.facility"})))
     candidates = [{k: r[k] for k in ("firm_id", "name", "match_score", "country_iso2", "aliases")}
                   for r in rows] if len(rows) != 1 else []
     payload = {"query": name, "match": "none" if not rows else "unique" if len(rows) == 1 else "ambiguous",
@@ -50,6 +51,7 @@ def firms_cmd(
     """List every firm name of a source with its canonical firm, country, site countries and method."""
     with Atlas(db) as atlas:
         rows = atlas.firms(source).to_pylist()
+        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.dmf_holder"})))
     if as_json:
         emit_json(rows)
     else:
@@ -66,12 +68,14 @@ def resolve_cmd(
     if not report:
         raise typer.BadParameter("resolution runs during `rxatlas build`; use --report to see its outcome")
     with Atlas(db) as atlas:
-        rows = atlas.resolve_report().to_pylist()
+        payload = {"roles": atlas.resolve_report().to_pylist(), "overrides": atlas.overrides().to_pylist()}
+        stale = atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.dmf_holder"}))
     if as_json:
-        emit_json(rows)
+        emit_json(payload)
     else:
-        show_table(rows, title="firm resolution by source and role",
+        show_table(payload["roles"], title="firm resolution by source and role",
                    columns=["source", "role", "mentions", "identifier", "exact_key", "splink", "override",
                             "unresolved", "coverage"])
-
-
+        show_table(payload["overrides"], title="analyst overrides of DMF holders (RXATLAS_OVERRIDES)",
+                   columns=["holder", "action", "country", "firm", "who", "decided_on", "status"])
+    warn_stale(stale)

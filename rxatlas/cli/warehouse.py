@@ -101,9 +101,10 @@ def show_summary(summary: dict[str, Any]) -> None:
 
 @app.command("sources")
 def sources_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List loaded sources with snapshot date, age, rows, sha256 and load time."""
+    """List loaded sources with snapshot date, age, rows, sha256, load time and headline counts."""
     with Atlas(db) as atlas:
-        rows = atlas.sources().to_pylist()
+        facts = atlas.facts()
+        rows = [{**r, "facts": facts.get(r["source"], {})} for r in atlas.sources().to_pylist()]
         if as_json:
             emit_json(rows)
             return

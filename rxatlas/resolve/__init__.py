@@ -16,8 +16,8 @@ def steps() -> list[Step]:
         Step("firms", frozenset(),
              frozenset({"core.firm_mention", "core.firm", "core.facility"}), build_firm_tables,
              kind="python", optional_inputs=SPEC_TABLES),
-        Step("dmf_holder", frozenset({"core.dmf", "core.firm_mention"}), frozenset({"core.dmf_holder"}),
-             build_dmf_holder, kind="python",
+        Step("dmf_holder", frozenset({"core.dmf", "core.firm_mention"}),
+             frozenset({"core.dmf_holder", "core.resolution_override"}), build_dmf_holder, kind="python",
              optional_inputs=frozenset({"core.establishment", "core.compliance_event"})),
         *substances.steps(),
     ]

@@ -8,10 +8,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rxatlas.errors import InputError
+from rxatlas.yamlfile import load_model
 
 ISO2 = Field(pattern=r"^[A-Z]{2}$")
 OVERRIDES_ENV = "RXATLAS_OVERRIDES"
@@ -82,34 +82,8 @@ class _OverrideFile(_Strict):
     overrides: list[Override] = []
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The line of a YAML node addressed by a pydantic error location (keys and list indexes)."""
-    node = yaml.compose(text)
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        if node is None:
-            return None
-    return node.start_mark.line + 1 if node is not None else None
-
-
 def _load(text: str, where: str, model: type[_Strict]) -> Any:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where}: not valid YAML ({exc}); fix the file and rebuild") from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            line = _line_of(text, loc)
-            field = ".".join(str(p) for p in loc)
-            problems.append(f"{where}" + (f" line {line}" if line else "") + f", field {field}: {err['msg']}")
-        raise InputError("; ".join(problems) + "; fix the file and rebuild") from exc
+    return load_model(text, where, model, hint="fix the file and rebuild")
 
 
 def load_groups(path: Path | None = None) -> list[Group]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from rxatlas.warehouse.engine import Engine
 
 DMF_HOLDER_SQL = """
@@ -21,12 +23,28 @@ ORDER BY h.holder
 """
 
 
-def build_dmf_holder(engine: Engine) -> None:
-    """Write core.dmf_holder: the holder-country answers joined with the firm each holder resolved to."""
-    from rxatlas.resolve.holder_country import resolve_holders
+OVERRIDE_SCHEMA = pa.schema([
+    ("holder", pa.string()), ("action", pa.string()), ("country", pa.string()), ("firm", pa.string()),
+    ("who", pa.string()), ("decided_on", pa.date32()), ("why", pa.string()), ("status", pa.string()),
+])
 
-    engine.register("resolve_holders_out", resolve_holders(engine))
+
+def build_dmf_holder(engine: Engine) -> None:
+    """Write core.dmf_holder (holder countries joined with each holder's firm) and core.resolution_override."""
+    from rxatlas.resolve.holder_country import resolve_holders_with_report
+
+    holders, outcomes = resolve_holders_with_report(engine)
+    overrides = pa.Table.from_pylist(
+        [{"holder": o.override.holder, "action": o.override.action, "country": o.override.country,
+          "firm": o.override.firm, "who": o.override.who, "decided_on": o.override.when, "why": o.override.why,
+          "status": o.status} for o in outcomes],
+        schema=OVERRIDE_SCHEMA,
+    )
+    engine.register("resolve_holders_out", holders)
+    engine.register("override_outcomes", overrides)
     try:
         engine.execute(DMF_HOLDER_SQL)
+        engine.execute("CREATE OR REPLACE TABLE core.resolution_override AS SELECT * FROM override_outcomes")
     finally:
         engine.unregister("resolve_holders_out")
+        engine.unregister("override_outcomes")

@@ -68,6 +68,21 @@ def legal_compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or (a in LIMITED_FAMILY and b in LIMITED_FAMILY)
 
 
+# Forms a group's parent or a firm anywhere may carry; every other form (SA, GMBH, AB, SPA, D.O.O., ...) marks an
+# entity of one jurisdiction, the kind a multinational keeps in each country it sells in.
+UNLOCAL_FORMS = frozenset({"INC", "CORP", "LLC", "LTD", "CO", "PLC", "LLP", "LP", "SE"})
+
+
+def _bare_brand(mention: dict, firm: dict) -> bool:
+    """A one-word name without legal form ("LILLY") names a group, not one national entity ("LILLY SA")."""
+    if mention["legal_form"] is not None or " " in mention["name_key"] or not firm["legal_form"]:
+        return False
+    forms = f" {firm['legal_form']} "
+    for form in UNLOCAL_FORMS:
+        forms = forms.replace(f" {form} ", " ")
+    return bool(forms.strip())
+
+
 class _Components:
     """Union-find over (key, country) nodes; the representative is the node with most mentions."""
 
@@ -175,7 +190,7 @@ def decide(records: pa.Table, identifier_edges: pa.Table,
             decisions[record] = Decision(firm_of(node), method, 1.0 if method == "exact_key" else None, evidence)
             continue
         candidates = {firm_of((x["name_key"], x["country_iso2"])): x for x in by_key[r["name_key"]]
-                      if legal_compatible(r["legal_form"], x["legal_form"])}
+                      if legal_compatible(r["legal_form"], x["legal_form"]) and not _bare_brand(r, x)}
         if len(candidates) == 1:
             (fid, x), = candidates.items()
             decisions[record] = Decision(fid, "exact_key", 1.0, [
@@ -187,7 +202,8 @@ def decide(records: pa.Table, identifier_edges: pa.Table,
                 "same key as firms in " + ", ".join(sorted({x["country_iso2"] for x in candidates.values()}))
                 + "; not decided"])
             continue
-        hits = sorted(countryless_hits.get(r["unique_id"], []), reverse=True)
+        hits = sorted((h for h in countryless_hits.get(r["unique_id"], []) if not _bare_brand(r, by_id[h[2]])),
+                      reverse=True)
         firms_hit = {firm_of((by_id[u]["name_key"], by_id[u]["country_iso2"])) for _, _, u in hits}
         if len(firms_hit) == 1:
             weight, prob, u = hits[0]

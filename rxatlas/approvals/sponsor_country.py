@@ -1,0 +1,69 @@
+"""The country of every firm holding an FDA application, from firm resolution, with method and evidence."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from rxatlas.resolve.names import legal_form_countries, normalize, weak_legal_form
+from rxatlas.warehouse.engine import Engine
+
+SPONSOR_ROLES = ("application_sponsor", "biologic_applicant")
+SCHEMA = pa.schema([("firm_id", pa.string()), ("country_iso2", pa.string()), ("method", pa.string()),
+                    ("evidence", pa.string())])
+
+# Sponsor firms with their resolved country, and for those without one the countries of the firms whose
+# establishments they register under a name sharing a distinctive token (core.firm.parent_firm_id).
+SPONSORS_SQL = """
+WITH sponsor AS (
+    SELECT DISTINCT firm_id FROM core.firm_mention WHERE role IN ('application_sponsor', 'biologic_applicant')
+)
+SELECT f.firm_id, f.name, f.country_iso2, f.country_method,
+       list(DISTINCT c.country_iso2 ORDER BY c.country_iso2)
+           FILTER (WHERE c.country_iso2 IS NOT NULL) AS site_countries,
+       list(DISTINCT c.name ORDER BY c.name) FILTER (WHERE c.country_iso2 IS NOT NULL) AS site_firms
+FROM sponsor s
+JOIN core.firm f USING (firm_id)
+LEFT JOIN core.firm c ON c.parent_firm_id = f.firm_id AND f.country_iso2 IS NULL
+GROUP BY f.firm_id, f.name, f.country_iso2, f.country_method
+"""
+
+
+def registered_country(name: str, site_countries: list[str]) -> str | None:
+    """The one country of the sites a firm registers itself, unless its own legal form names another."""
+    if len(site_countries) != 1:
+        return None
+    country = site_countries[0]
+    normal = normalize(name)
+    if normal.legal_forms and not weak_legal_form(normal) and country not in legal_form_countries(normal):
+        return None
+    return country
+
+
+def sponsor_countries(engine: Engine) -> pa.Table:
+    """One row per sponsor firm: its country (NULL when unknown), how it was found and the evidence."""
+    rows = []
+    for firm in engine.query(SPONSORS_SQL).to_pylist():
+        if firm["country_iso2"]:
+            rows.append({"firm_id": firm["firm_id"], "country_iso2": firm["country_iso2"],
+                         "method": "resolved", "evidence": f"resolution layer: {firm['country_method']}"})
+            continue
+        sites = firm["site_countries"] or []
+        country = registered_country(firm["name"], sites)
+        if country:
+            names = "; ".join(firm["site_firms"][:3])
+            rows.append({"firm_id": firm["firm_id"], "country_iso2": country, "method": "registered_sites",
+                         "evidence": f"registers its own establishments in {country} ({names}) and has no "
+                                     "country of its own in the resolution layer"})
+        else:
+            why = f"its sites span {', '.join(sites)}" if sites else "no country from firm resolution"
+            rows.append({"firm_id": firm["firm_id"], "country_iso2": None, "method": "unknown",
+                         "evidence": why})
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def build_sponsor_country(engine: Engine) -> None:
+    """Write core.sponsor_country."""
+    engine.register("_sponsor_country", sponsor_countries(engine))
+    engine.execute("CREATE OR REPLACE TABLE core.sponsor_country AS "
+                   "SELECT * FROM _sponsor_country ORDER BY firm_id")
+    engine.unregister("_sponsor_country")

@@ -1,0 +1,91 @@
+"""Commands over the supply map: substance, headline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from rxatlas.atlas import Atlas
+from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _show_substance(answer: dict[str, Any]) -> None:
+    m = answer["metrics"]
+    out.print(f"[bold]{escape(answer['substance'])}[/bold] (UNII {answer['unii']}; matched by "
+              f"{escape(answer['matched_by'])})")
+    if m:
+        out.print(f"{m['n_sources']} qualified API sources in {m['n_countries']} countries; HHI by country "
+                  f"{m['hhi']:,.0f} ({m['hhi_band']}); China {_pct(m['china_share'])}, India "
+                  f"{_pct(m['india_share'])}" if m["hhi"] is not None else
+                  f"{m['n_sources']} qualified API sources, none of known country")
+    else:
+        out.print("no qualified API source in the atlas")
+    show_table([{"firm": s["firm"], "country": s["country"], "basis": s["country_basis"],
+                 "kind": s["source_kind"], "DMFs": ", ".join(map(str, s["dmf"]))} for s in answer["api_sources"]],
+               title="API sources (counts of distinct sources, not volumes)")
+    show_table([{**c, "share": _pct(c["share"])} for c in answer["country_shares"]], title="share by country")
+    if answer["intermediates"] or answer["combinations"]:
+        show_table([{"dmf": r["dmf"], "holder": r["holder"], "subject": r["subject"]}
+                    for r in answer["intermediates"] + answer["combinations"]],
+                   title="intermediates and combinations (listed apart, not counted)")
+    holders = answer["finished_dose_holders"]
+    out.print(f"{len(holders)} finished-dose applications; {len(answer['shortages'])} shortage entries; "
+              f"{len(answer['quality_signals'])} quality signals")
+    for note in answer["notes"]:
+        out.print(f"[dim]note: {escape(note)}[/dim]")
+
+
+@app.command("substance")
+def substance_cmd(
+    name: Annotated[str, typer.Argument(help="A substance name, salt, brand-like name or UNII.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show where a substance is made: API sources by country, concentration, applications, shortages, signals."""
+    from rxatlas.supply.substance import TABLES, substance_answer
+
+    with Atlas(db) as atlas:
+        answer = substance_answer(atlas, name)
+        warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
+    if as_json:
+        emit_json(answer)
+    elif answer["match"] == "unique":
+        _show_substance(answer)
+    elif answer["candidates"]:
+        show_table(answer["candidates"], title=f"{len(answer['candidates'])} substances match {name!r}; "
+                                               "ask again by one of these names or its UNII")
+    else:
+        out.print(f"no substance found for {name!r}; try the ingredient name or a UNII")
+
+
+@app.command("headline")
+def headline_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Print atlas-wide figures (DMFs by holder country, single-source substances) beside published anchors."""
+    from rxatlas.supply.headline import TABLES, headline
+
+    with Atlas(db) as atlas:
+        figures = headline(atlas.engine)
+        warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
+    if as_json:
+        emit_json(figures)
+        return
+    titles = {"active_type_ii_by_holder_country": "active Type II DMFs by holder country",
+              "type_ii_filed_2023_by_holder_country": "Type II DMFs submitted in 2023 by holder country"}
+    for key, title in titles.items():
+        fig = figures[key]
+        show_table([{"group": r["group"], "DMFs": r["dmfs"], "share": _pct(r["share"]),
+                     "share of known": _pct(r["share_of_known"]), "anchor": _pct(r["anchor"])}
+                    for r in fig["rows"]], title=f"{title} (anchor: {fig['anchor_source']})")
+    single = figures["single_source_substances"]
+    out.print(f"{single['single_source']:,} of {single['substances']:,} substances "
+              f"({_pct(single['single_source_share'])}) have a single qualified source; "
+              f"{_pct(single['single_country_share'])} a single country. Anchor: {single['anchor']['value']} "
+              f"({single['anchor']['source']})")
+    for note in figures["notes"]:
+        out.print(f"[dim]note: {escape(note)}[/dim]")

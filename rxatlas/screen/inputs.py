@@ -1,0 +1,187 @@
+"""Supplier files as users send them: CSV (UTF-8, UTF-8 BOM, CP949/EUC-KR, GB18030) or Excel, streamed."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rxatlas.errors import InputError
+
+SAMPLE_BYTES = 1 << 20
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_IN_LATIN = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
+# Header words that name the supplier and the country column (compared case- and space-insensitively).
+NAME_HEADERS = (
+    "supplier_name",
+    "supplier",
+    "company_name",
+    "company",
+    "vendor_name",
+    "vendor",
+    "firm_name",
+    "firm",
+    "manufacturer",
+    "cdmo",
+    "entity",
+    "holder",
+    "name",
+    "legal_name",
+    "공급업체",
+    "업체명",
+    "회사명",
+    "거래처",
+    "供应商",
+    "公司名称",
+    "企业名称",
+    "名称",
+    "取引先",
+    "会社名",
+)
+COUNTRY_HEADERS = ("country", "country_iso2", "country_code", "nation", "국가", "国家", "国")
+
+
+@dataclass(frozen=True)
+class SupplierFile:
+    """An opened supplier file: its columns, the chosen name and country columns, the text encoding."""
+
+    path: Path
+    kind: str
+    encoding: str | None
+    columns: tuple[str, ...]
+    name_column: str
+    country_column: str | None
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(SAMPLE_BYTES):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a text file: UTF-8 (with or without BOM), CP949/EUC-KR or GB18030, else an error."""
+    if _decodes(path, "utf-8-sig"):
+        return "utf-8-sig"
+    with open(path, "rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    for encoding, script in (("cp949", _HANGUL), ("gb18030", _HAN)):
+        if not _decodes(path, encoding):
+            continue
+        text = head.decode(encoding, errors="ignore")
+        wide = [c for c in text if ord(c) > 127]
+        if (
+            wide
+            and sum(bool(script.match(c)) for c in wide) >= 0.8 * len(wide)
+            and len(_HAN_IN_LATIN.findall(text)) <= 0.05 * len(wide)
+        ):
+            return encoding
+    raise InputError(
+        f"{path}: cannot tell the text encoding (tried UTF-8, CP949/EUC-KR and GB18030); "
+        "save the file as UTF-8 CSV or Excel, or give --encoding"
+    )
+
+
+def _pick(columns: tuple[str, ...], given: str | None, known: tuple[str, ...], what: str) -> str | None:
+    def folded(text: str) -> str:
+        return re.sub(r"[\s_\-./]+", "_", text.strip().lower())
+
+    if given is not None:
+        for c in columns:
+            if c == given or folded(c) == folded(given):
+                return c
+        raise InputError(f"no {what} column {given!r}; the file has columns {list(columns)}")
+    by_fold = {folded(c): c for c in columns}
+    for word in known:
+        if word in by_fold:
+            return by_fold[word]
+    for word in known:
+        for f, c in by_fold.items():
+            if len(word) > 3 and word in f:
+                return c
+    return None
+
+
+def open_suppliers(
+    path: Path, name_column: str | None = None, country_column: str | None = None, encoding: str | None = None
+) -> tuple[SupplierFile, Iterator[tuple[int, str, str | None]]]:
+    """Open a supplier file and stream (row number, name, country) for every row with a name."""
+    if not path.is_file():
+        raise InputError(f"{path} does not exist; give the path of a CSV or Excel file")
+    if path.stat().st_size == 0:
+        raise InputError(
+            f"{path} is empty; expected a header row with a supplier name column and one row per supplier"
+        )
+    with open(path, "rb") as fh:
+        xlsx = fh.read(2) == b"PK"
+    rows: Iterator[list[str]]
+    if xlsx:
+        kind, used = "xlsx", None
+        rows = _xlsx_rows(path)
+    else:
+        kind, used = "csv", encoding or detect_encoding(path)
+        rows = _text_rows(path, used)
+    header = next(rows, None)
+    while header is not None and not any(c.strip() for c in header):
+        header = next(rows, None)
+    if header is None:
+        raise InputError(
+            f"{path} has no header row; expected a supplier name column and one row per supplier"
+        )
+    columns = tuple(c.strip() for c in header)
+    name = _pick(columns, name_column, NAME_HEADERS, "name")
+    if name is None:
+        raise InputError(
+            f"cannot find the supplier name column; the file has columns {list(columns)}; "
+            "name it with --name-column"
+        )
+    country = _pick(columns, country_column, COUNTRY_HEADERS, "country")
+    info = SupplierFile(path, kind, used, columns, name, country)
+    return info, _records(rows, columns.index(name), columns.index(country) if country else None)
+
+
+def _records(
+    rows: Iterator[list[str]], name_at: int, country_at: int | None
+) -> Iterator[tuple[int, str, str | None]]:
+    for number, row in enumerate(rows, start=2):
+        name = row[name_at].strip() if name_at < len(row) else ""
+        if not name:
+            continue
+        country = (
+            row[country_at].strip() or None if country_at is not None and country_at < len(row) else None
+        )
+        yield number, name, country
+
+
+def _text_rows(path: Path, encoding: str) -> Iterator[list[str]]:
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            yield from csv.reader(fh)
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc}); check the quoting, or save it as Excel") from exc
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # heavy; only Excel input needs it
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+        raise InputError(
+            f"{path} is not a readable Excel workbook ({exc}); save it again as .xlsx or CSV"
+        ) from exc
+    try:
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            yield ["" if v is None else str(v) for v in row]
+    finally:
+        wb.close()

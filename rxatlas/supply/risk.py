@@ -1,0 +1,73 @@
+"""Supply risk of a portfolio (or the whole atlas): per-substance metrics and vulnerability, and aggregates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from rxatlas.supply.portfolio import read_portfolio, resolve
+from rxatlas.supply.vulnerability import scores
+from rxatlas.warehouse.engine import Engine
+
+# A portfolio depends on a country for a substance when that country holds at least half of its sources.
+DEPENDENCE_SHARE = 0.5
+METRIC_COLUMNS = ("n_sources", "n_countries", "effective_suppliers", "hhi", "hhi_band", "country_shares",
+                  "single_source", "single_country", "china_share", "india_share", "unknown_country_sources")
+
+
+def _metrics(engine: Engine, uniis: list[str]) -> dict[str, dict[str, Any]]:
+    engine.register("_risk_uniis", pa.table({"unii": pa.array(uniis, pa.string())}))
+    try:
+        rows = engine.query(f"SELECT unii, {', '.join(METRIC_COLUMNS)} FROM core.substance_metrics "
+                            "WHERE unii IN (SELECT unii FROM _risk_uniis)").to_pylist()
+    finally:
+        engine.unregister("_risk_uniis")
+    return {r.pop("unii"): r for r in rows}
+
+
+def _share(rows: list[dict[str, Any]], test: Any) -> float | None:
+    return round(sum(1 for r in rows if test(r)) / len(rows), 4) if rows else None
+
+
+def aggregates(substances: list[dict[str, Any]]) -> dict[str, Any]:
+    """Portfolio figures over its distinct substances (each counts once, however many rows name it)."""
+    known = [s for s in substances if s["metrics"] is not None]
+    return {
+        "substances": len(substances), "with_known_sources": len(known),
+        "without_known_sources": len(substances) - len(known),
+        "share_single_source": _share(known, lambda s: s["metrics"]["single_source"]),
+        "share_single_country": _share(known, lambda s: s["metrics"]["single_country"]),
+        "share_china_dependent": _share(known, lambda s: (s["metrics"]["china_share"] or 0) >= DEPENDENCE_SHARE),
+        "share_india_dependent": _share(known, lambda s: (s["metrics"]["india_share"] or 0) >= DEPENDENCE_SHARE),
+        "share_china_or_india_dependent": _share(known, lambda s: (s["metrics"]["china_share"] or 0)
+                                                 + (s["metrics"]["india_share"] or 0) >= DEPENDENCE_SHARE),
+        "mean_vulnerability": round(sum(s["vulnerability"]["score"] for s in substances) / len(substances), 2)
+        if substances else None,
+        "basis": "shares of the portfolio's distinct substances with known sources; a substance depends on a "
+                 f"country when it holds >= {DEPENDENCE_SHARE:.0%} of the substance's sources (counts of "
+                 "sources, public data has no volumes)",
+    }
+
+
+def risk(engine: Engine, portfolio: str | Path | None = None, top: int = 10) -> dict[str, Any]:
+    """Metrics and vulnerability for a portfolio file (or every substance), aggregates and the top risks."""
+    feedback: dict[str, Any] | None = None
+    uniis: list[str] | None = None
+    if portfolio is not None:
+        read = resolve(engine, read_portfolio(portfolio))
+        uniis = read.uniis()
+        entries = [e.as_dict() for e in read.entries]
+        feedback = {"file": read.path, "encoding": read.encoding, "file_messages": read.file_messages,
+                    "rows": len(entries), "resolved": sum(1 for e in entries if e["status"] == "ok"),
+                    "entries": entries}
+    scored = scores(engine, uniis)
+    metrics = _metrics(engine, [s["unii"] for s in scored])
+    substances = [{**s, "metrics": metrics.get(s["unii"])} for s in scored]
+    rows = [{"unii": s["unii"], "substance": s["substance"], "metrics": s["metrics"],
+             "vulnerability": {k: s[k] for k in ("score", "components", "explanation")}} for s in substances]
+    return {"portfolio": feedback, "aggregates": aggregates(rows),
+            "top_risks": [{"unii": r["unii"], "substance": r["substance"], "score": r["vulnerability"]["score"],
+                           "explanation": r["vulnerability"]["explanation"]} for r in rows[:top]],
+            "substances": rows}

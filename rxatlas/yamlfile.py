@@ -1,0 +1,84 @@
+"""Schema-checked YAML files: parse, validate with pydantic, and report each problem at its file and line."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from rxatlas.errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of a YAML node addressed by a pydantic error location (keys and list indexes)."""
+    node = yaml.compose(text)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == part), None)
+            if found is None and not isinstance(part, int):
+                continue  # a union tag or model name in the location, not a key of the file
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        if node is None:
+            return None
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through lists, optionals, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (list, tuple, set, frozenset, dict, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
+
+
+def allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at the place of an unknown field (its location without the last part)."""
+    candidates = [model]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        tagged = [m for m in candidates if part not in m.model_fields and _tag_of(m) == part]
+        if tagged:  # a discriminated union: pydantic puts the tag value in the location
+            candidates = tagged
+            continue
+        candidates = [m for c in candidates if part in c.model_fields
+                      for m in _models_in(c.model_fields[part].annotation)]
+    return sorted({name for m in candidates for name in m.model_fields})
+
+
+def _tag_of(model: type[BaseModel]) -> Any:
+    field = model.model_fields.get("type")
+    args = typing.get_args(field.annotation) if field is not None else ()
+    return args[0] if len(args) == 1 else None
+
+
+def load_model(text: str, where: str, model: type[M], hint: str = "fix the file") -> M:
+    """Parse YAML text and validate it against a model; raise InputError naming every problem's line."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: not valid YAML ({exc}); {hint}") from exc
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line = line_of(text, loc)
+            field = ".".join(str(p) for p in loc) or "(top level)"
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = f"unknown field; allowed fields here: {', '.join(allowed_fields(model, loc))}"
+            problems.append(f"{where}" + (f" line {line}" if line else "") + f", field {field}: {message}")
+        raise InputError("; ".join(problems) + f"; {hint}") from exc

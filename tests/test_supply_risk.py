@@ -1,0 +1,75 @@
+"""rxatlas risk and rxatlas opportunities on the real snapshot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from rxatlas.supply.vulnerability import load_config
+
+
+@pytest.fixture(scope="module")
+def portfolio_risk(atlas_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = tmp_path_factory.mktemp("portfolio") / "p.csv"
+    path.write_text("substance,owner\nAtorvastatin\nCefazolin sodium\nHeparin sodium\nfoobarium\n",
+                    encoding="utf-8")
+    result = run_cli("risk", "--portfolio", str(path), "--db", str(atlas_db), "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_risk_gives_row_feedback_and_aggregates(portfolio_risk: dict) -> None:
+    feedback = portfolio_risk["portfolio"]
+    assert (feedback["rows"], feedback["resolved"]) == (4, 3)
+    assert feedback["entries"][3]["status"] == "unknown"
+    assert "'owner' not used" in feedback["file_messages"][0]
+    aggregates = portfolio_risk["aggregates"]
+    assert (aggregates["substances"], aggregates["with_known_sources"]) == (3, 3)
+    assert aggregates["share_single_source"] == 0.0
+    assert {r["substance"] for r in portfolio_risk["top_risks"]} == {"ATORVASTATIN", "CEFAZOLIN", "HEPARIN SODIUM"}
+
+
+def test_vulnerability_contributions_add_up_to_the_score(portfolio_risk: dict) -> None:
+    weights = load_config().weights
+    for substance in portfolio_risk["substances"]:
+        vulnerability = substance["vulnerability"]
+        points = [c["points"] for c in vulnerability["components"]]
+        assert round(sum(points), 2) == vulnerability["score"]
+        assert {c["component"]: c["weight"] for c in vulnerability["components"]} == weights.model_dump()
+        assert vulnerability["explanation"]
+    cefazolin = next(s for s in portfolio_risk["substances"] if s["substance"] == "CEFAZOLIN")
+    assert cefazolin["metrics"]["n_sources"] >= 4
+
+
+def test_opportunities_for_korea_show_capability_and_white_space(atlas_db: Path) -> None:
+    result = run_cli("opportunities", "--home", "KR", "--limit", "0", "--db", str(atlas_db), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    rows = answer["opportunities"]
+    assert answer["with_home_capability"] + answer["white_space"] == answer["candidates"] == len(rows)
+    korean = [r for r in rows if r["home_capability"] != "white_space"]
+    assert korean and all(r["home_sources"] and r["evidence"] for r in korean)
+    infliximab = next(r for r in korean if r["substance"] == "INFLIXIMAB")
+    assert infliximab["home_sources"][0]["firm"] == "CELLTRION, Inc."
+    white = [r for r in rows if r["home_capability"] == "white_space"]
+    assert white and white[0]["evidence"][0].startswith("no active Type II DMF holder")
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_bad_home_country_is_a_clear_error(atlas_db: Path) -> None:
+    result = run_cli("opportunities", "--home", "XX", "--db", str(atlas_db))
+    assert result.returncode == 1
+    assert "unknown country code 'XX'" in result.stderr
+
+
+def test_weights_file_is_schema_checked(tmp_path: Path) -> None:
+    from rxatlas.errors import InputError
+
+    path = tmp_path / "w.yaml"
+    path.write_text((Path(__file__).parents[1] / "rxatlas/supply/data/vulnerability.yaml").read_text()
+                    .replace("quality: 0.15", "quality: 0.25"))
+    with pytest.raises(InputError, match=r"weights sum to 1\.1"):
+        load_config(path)
