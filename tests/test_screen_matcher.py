@@ -40,6 +40,7 @@ CASES = [
     ("Wuxi STA Pharmaceutical Co., Ltd", "CN", "affiliate", "same entity with its city"),
     ("Shanghai SynTheAll Pharmaceutical Co., Ltd.", "CN", "affiliate", ""),
     ("Changzhou SynTheAll Pharmaceutical Co Ltd", "", "affiliate", ""),
+    ("SHANGHAI SYNTHEALL (STA) PHARMACEUTICAL CO LTD", "CN", "affiliate", "DMF holder; short name in parentheses"),
     ("STA Pharmaceutical Switzerland SA", "CH", "affiliate", "Couvet site"),
     ("WuXi AppTec, Inc.", "US", "affiliate", "US subsidiary"),
     ("WuXi AppTec (Hong Kong) Limited", "HK", "affiliate", ""),
@@ -51,6 +52,7 @@ CASES = [
     ),
     # traps and negatives
     ("WUXI SHANHE GROUP NO 1 PHARMACEUTICAL CO LTD", "CN", "none", "Wuxi-city firm"),
+    ("Jiangsu Hengrui Medicine (Wuxi) Co., Ltd.", "CN", "none", "a place in parentheses"),
     ("Wuxi Fortune Pharmaceutical Co., Ltd.", "CN", "none", "Wuxi-city firm"),
     ("WU XI ZHONG ZHI WEI NA TECHNOLOGY CO., Ltd.", "CN", "none", "Wuxi-city firm"),
     ("无锡山禾药业股份有限公司", "CN", "none", "Wuxi-city firm in Chinese"),

@@ -82,9 +82,13 @@ def load_scenario(path: str | Path) -> Scenario:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"scenario file {file} does not exist; give a YAML file (see examples/) or `baseline`")
-    text = file.read_text(encoding="utf-8")
-    scenario = load_model(text, str(file), Scenario, HINT)
-    _check_policy_ids(scenario, text, str(file))
+    return parse_scenario(file.read_text(encoding="utf-8"), str(file))
+
+
+def parse_scenario(text: str, where: str) -> Scenario:
+    """Check scenario text (YAML or JSON); errors name `where` and the line of each problem."""
+    scenario = load_model(text, where, Scenario, HINT)
+    _check_policy_ids(scenario, text, where)
     return scenario
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from rxatlas.errors import QueryError
-from rxatlas.screen.screen import Screener
+from rxatlas.screen.screen import STATUS_RANK, Screener
 from rxatlas.warehouse.engine import Engine
 
 # Every firm behind a qualified API source, with all the names it is known by.
@@ -19,7 +19,7 @@ GROUP BY a.firm_id
 SOURCES_SQL = "SELECT unii, substance, firm_id, country, source_kind FROM core.api_source"
 
 
-def _firm_status(screener: Screener, firm: dict[str, Any]) -> dict[str, Any]:
+def firm_status(screener: Screener, firm: dict[str, Any]) -> dict[str, Any]:
     """The strongest screening result over every name of a firm."""
     names = dict.fromkeys([firm["firm_name"], *(firm["aliases"] or [])])
     best: dict[str, Any] | None = None
@@ -27,7 +27,7 @@ def _firm_status(screener: Screener, firm: dict[str, Any]) -> dict[str, Any]:
         if not name:
             continue
         result = screener.screen(name, firm["country"])
-        rank = ("listed", "affiliate", "possible", "clear").index(result["status"])
+        rank = STATUS_RANK[result["status"]]
         if best is None or rank < best["rank"]:
             best = {"rank": rank, **result}
     return best or {"rank": 3, "status": "clear"}
@@ -38,7 +38,7 @@ def exposure(engine: Engine, screener: Screener) -> dict[str, Any]:
     if not engine.exists("core.api_source"):
         raise QueryError("the atlas has no core.api_source table; rebuild it with a newer rxatlas")
     firms = {f["firm_id"]: f for f in engine.query(FIRMS_SQL).to_pylist()}
-    status = {fid: _firm_status(screener, f) for fid, f in firms.items()}
+    status = {fid: firm_status(screener, f) for fid, f in firms.items()}
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"sources": 0, "linked": [], "possible": []})
     for row in engine.query(SOURCES_SQL).to_pylist():
         item = per[row["unii"]]

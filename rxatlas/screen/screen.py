@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ STATUSES = ("listed", "affiliate", "possible", "clear")
 # Listed parties that cannot be a supplier (OFAC lists ships and aircraft by name).
 NOT_SUPPLIERS = frozenset({"vessel", "aircraft"})
 _RANK = {s: i for i, s in enumerate(STATUSES)}
+
+
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+STATUS_RANK = {"listed": 0, "affiliate": 1, "possible": 2, "clear": 3}
 
 
 @lru_cache(maxsize=1024)
@@ -76,6 +81,14 @@ class Screener:
         """The screening result of one supplier name: status, match, list, score, path and explanation."""
         code = country_code(country)
         result = self._judge(name, code, self.matcher.match(name, code))
+        bare = " ".join(_PARENTHESES.sub(" ", name).split())
+        if bare and bare != name and result["status"] in ("possible", "clear"):
+            # Parentheses hold short names, former names or places ("SHANGHAI SYNTHEALL (STA) ... CO LTD"):
+            # the name without them is the same firm, so it may match where the whole string only came close.
+            plain = self._judge(bare, code, self.matcher.match(bare, code))
+            if STATUS_RANK[plain["status"]] < STATUS_RANK[result["status"]]:
+                plain["explanation"] = f"read without its parenthesised part as {bare!r}; " + plain["explanation"]
+                result = plain
         parts = parse_holder(name)
         stated = parts.parent or (parts.entity if parts.division else None)
         if stated and stated != name and result["status"] in ("possible", "clear"):
