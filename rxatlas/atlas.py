@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,9 @@ class Atlas:
                 out[source.id] = values
         return out
 
-    def sources_behind(self, tables: set[str]) -> list[str]:
+    def sources_behind(self, tables: Iterable[str]) -> list[str]:
         """Return the ids of the sources the given warehouse tables derive from."""
+        tables = set(tables)
         found = {source_of(t) for t in tables} - {None}
         derived = sorted(t for t in tables if source_of(t) is None)
         if derived and self.engine.exists("meta.lineage"):
@@ -175,6 +177,7 @@ class Atlas:
 
     def sql(self, query: str) -> pa.Table:
         """Run read-only SQL with file, network and extension access switched off."""
+        self.close()  # the sandbox needs the file to itself; the atlas reopens on next use
         return sql(query, self.path)
 
     def export(self, folder: str | Path, fmt: str = "parquet", schemas: tuple[str, ...] = ("core",)) -> list[Path]:

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 \
   || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -13,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "note: install ${missing[*]} (Debian packages) for the browser tests and PDF reports" >&2
+    echo "note: install ${missing[*]} (Debian packages) for the web app, browser tests and PDF reports" >&2
   fi
 fi
 if [ ! -x .venv/bin/python ]; then
@@ -25,3 +26,14 @@ if ! cmp -s requirements.lock .venv/.installed-lock 2>/dev/null; then
   cp requirements.lock .venv/.installed-lock
 fi
 .venv/bin/python -m pip install --quiet --no-deps -e .
+# The web app's offline map files (npm packages pinned by rxatlas/web/package-lock.json), copied into
+# rxatlas/web/static/vendor (not in git) whenever the lock file changed.
+web=rxatlas/web
+if ! cmp -s "$web/package-lock.json" "$web/static/vendor/.installed-lock" 2>/dev/null; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd "$web" && npm ci --silent --no-audit --no-fund && node copy-vendor.mjs >/dev/null)
+    cp "$web/package-lock.json" "$web/static/vendor/.installed-lock"
+  else
+    echo "note: without npm the web app has no world map files (rxatlas/web/static/vendor)" >&2
+  fi
+fi

@@ -6,14 +6,18 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rxatlas.build import build
 from rxatlas.sources.base import FileSpec, LocalFile
 from rxatlas.sources.fetch import sha256_of
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("RXATLAS_TEST_DATA", ROOT.parent / "shared" / "data"))
@@ -80,3 +84,14 @@ def local_file(path: Path, source: str = "test", spec: FileSpec | None = None) -
 def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the installed rxatlas command as a user would, capturing its exit code and output."""
     return subprocess.run([str(RXATLAS), *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def api_client(atlas_db: Path) -> Iterator[TestClient]:
+    """A test client of the REST API over the session atlas (server errors come back as 500 responses)."""
+    from fastapi.testclient import TestClient
+
+    from rxatlas.api import create_app
+
+    with TestClient(create_app(atlas_db, web=False), raise_server_exceptions=False) as client:
+        yield client

@@ -24,14 +24,14 @@ def atlas(atlas_db: Path) -> Atlas:
 
 
 def _firms_of(atlas: Atlas, name: str, role: str | None = None) -> set[str]:
-    rows = atlas.sql(
+    rows = atlas.engine.query(
         "SELECT DISTINCT firm_id FROM core.firm_mention WHERE mention_name = '" + name.replace("'", "''") + "'"
         + (f" AND role = '{role}'" if role else ""))
     return set(rows.column("firm_id").to_pylist())
 
 
 def _firm(atlas: Atlas, fid: str) -> dict:
-    (row,) = atlas.sql(f"SELECT * FROM core.firm WHERE firm_id = '{fid}'").to_pylist()
+    (row,) = atlas.engine.query(f"SELECT * FROM core.firm WHERE firm_id = '{fid}'").to_pylist()
     return row
 
 
@@ -67,7 +67,7 @@ def test_wuxi_apptec_entities_are_separate_firms_in_one_group(atlas: Atlas) -> N
 
 
 def test_fei_linked_mentions_join_the_establishment_firm(atlas: Atlas) -> None:
-    (row,) = atlas.sql(
+    (row,) = atlas.engine.query(
         "SELECT firm_id, method, evidence FROM core.firm_mention WHERE role = 'compliance_firm' "
         "AND fei = '3002949085' AND mention_name = 'Dr. Reddy''s Laboratories Limited CTO VI' "
         "AND record_key IS NOT NULL LIMIT 1").to_pylist()
@@ -75,7 +75,7 @@ def test_fei_linked_mentions_join_the_establishment_firm(atlas: Atlas) -> None:
     assert row["method"] == "identifier"
     assert row["evidence"] == ["FEI 3002949085 registered to DR REDDYS LAB (IN)"]
     # Every FEI link lands on the firm of an establishment registered under that FEI.
-    stray = atlas.sql(
+    stray = atlas.engine.query(
         "SELECT count(*) AS n FROM core.firm_mention m WHERE m.method = 'identifier' AND m.fei IS NOT NULL "
         "AND m.role = 'compliance_firm' AND NOT EXISTS (SELECT 1 FROM core.facility f "
         "WHERE ltrim(f.fei, '0') = m.fei AND f.firm_id = m.firm_id)").column("n")[0].as_py()
@@ -83,7 +83,7 @@ def test_fei_linked_mentions_join_the_establishment_firm(atlas: Atlas) -> None:
 
 
 def test_no_firm_spans_two_countries(atlas: Atlas) -> None:
-    spanning = atlas.sql(
+    spanning = atlas.engine.query(
         "SELECT firm_id FROM core.firm_mention WHERE country_iso2 IS NOT NULL "
         "GROUP BY firm_id HAVING count(DISTINCT country_iso2) > 1")
     assert spanning.num_rows == 0
@@ -105,7 +105,7 @@ def test_firms_dmf_json_has_one_row_per_holder(atlas: Atlas, atlas_db: Path) -> 
     result = run_cli("firms", "--source", "dmf", "--json", "--db", str(atlas_db))
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    holders = atlas.sql("SELECT count(DISTINCT holder) AS n FROM core.dmf").column("n")[0].as_py()
+    holders = atlas.engine.query("SELECT count(DISTINCT holder) AS n FROM core.dmf").column("n")[0].as_py()
     assert len(rows) == len({r["holder"] for r in rows}) == holders == 8749
     assert all(list(r) == DMF_KEYS for r in rows)
     assert all(r["country"] is None or (len(r["country"]) == 2 and r["country"].isupper()) for r in rows)
@@ -123,7 +123,7 @@ def test_resolve_report_adds_up(atlas: Atlas, atlas_db: Path) -> None:
     for row in rows:
         assert sum(row[m] for m in METHODS) == row["mentions"]
         assert row["coverage"] == pytest.approx(1 - row["unresolved"] / row["mentions"], abs=1e-4)
-    total = atlas.sql("SELECT count(*) AS n FROM core.firm_mention").column("n")[0].as_py()
+    total = atlas.engine.query("SELECT count(*) AS n FROM core.firm_mention").column("n")[0].as_py()
     assert sum(r["mentions"] for r in rows) == total
     dmf = next(r for r in rows if r["role"] == "dmf_holder")
     assert dmf["mentions"] == 39428

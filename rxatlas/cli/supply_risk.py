@@ -10,10 +10,7 @@ from rich.markup import escape
 
 from rxatlas.atlas import Atlas
 from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
-
-# The warehouse tables the answers read (for the stale-source warning).
-RISK_TABLES = {"core.substance_metrics", "core.api_source", "core.shortage", "core.compliance_event",
-               "core.substance_criticality", "core.name_substance"}
+from rxatlas.supply.risk import RISK_TABLES
 
 
 def _quiet(atlas: Atlas) -> None:

@@ -33,9 +33,14 @@ class Engine:
         if read_only and not path.exists():
             raise AtlasMissingError(f"no atlas at {path}; run `rxatlas build` first (or pass --db)")
         self.path = path
-        config: dict[str, Any] = dict(SAFE_CONFIG) if safe else {"autoinstall_known_extensions": False}
+        # DuckDB shares one database per file and process, so every ordinary connection keeps the default settings;
+        # only the sandbox differs, and it cannot open while another connection to the file is open.
+        config: dict[str, Any] = dict(SAFE_CONFIG) if safe else {}
         try:
             self.con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.ConnectionException as exc:
+            raise QueryError(f"the atlas at {path} is already open in this process with other settings; close "
+                             "that connection (e.g. Atlas.close()) before running sandboxed SQL") from exc
         except duckdb.Error as exc:
             raise QueryError(f"cannot open the atlas at {path}: {exc}") from exc
         if not read_only:

@@ -1,0 +1,57 @@
+"""Atlas-wide figures: headline shares, opportunities for a home country, US approvals by sponsor country."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from rxatlas.api.models import Answer
+from rxatlas.api.state import AtlasState, state_of
+from rxatlas.atlas import Atlas
+from rxatlas.supply.risk import RISK_TABLES
+
+router = APIRouter(prefix="/api", tags=["supply"])
+State = Annotated[AtlasState, Depends(state_of)]
+
+
+@router.get("/headline", response_model=Answer, summary="Headline figures beside published anchors")
+async def headline(state: State) -> Response:
+    """Active Type II DMFs by holder country, 2023 filings, single-source substances, with anchors."""
+    from rxatlas.supply.headline import TABLES, headline
+
+    return await state.answer(("headline",), TABLES, lambda atlas: headline(atlas.engine))
+
+
+@router.get("/opportunities", response_model=Answer, summary="Opportunities for a home country")
+async def opportunities(
+    state: State,
+    home: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="Home country, ISO 3166 alpha-2.")] = "KR",
+    limit: Annotated[int, Query(ge=1, le=500, description="How many ranked substances.")] = 50,
+) -> Response:
+    """Substances with concentrated or vulnerable US supply, ranked, with the home country's capability."""
+    from rxatlas.supply.opportunities import opportunities
+
+    code = home.upper()
+    return await state.answer(("opportunities", code, limit), RISK_TABLES,
+                        lambda atlas: opportunities(atlas.engine, code, limit))
+
+
+@router.get("/approvals", response_model=Answer, summary="US approvals by sponsor country")
+async def approvals(
+    state: State,
+    country: Annotated[str | None, Query(min_length=2, max_length=60,
+                                         description="ISO code or name, e.g. KR; without it: counts per "
+                                                     "country and coverage.")] = None,
+) -> Response:
+    """NDA, ANDA, BLA and biosimilar approvals of sponsors of one country, or counts of every country."""
+    from rxatlas.approvals import by_country, country_approvals, coverage
+    from rxatlas.approvals.query import TABLES
+
+    def compute(atlas: Atlas) -> dict[str, Any]:
+        if country is None:
+            return {"countries": by_country(atlas.engine), "coverage": coverage(atlas.engine)}
+        return country_approvals(atlas.engine, country)
+
+    return await state.answer(("approvals", country), TABLES, compute)
