@@ -14,10 +14,12 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -118,6 +120,39 @@ async def load(base: str, urls: dict[str, list[str]], clients: int, seconds: flo
     return result
 
 
+WRK_SCRIPT = """
+paths = {%s}
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+
+def wrk_load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, Any] | None:
+    """The same closed-loop load on substance lookups from wrk (Debian), a C client that leaves the cores to
+    the server; None when wrk is not installed."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+        script.flush()
+        out = subprocess.run([wrk, "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", script.name, base],
+                             capture_output=True, text=True, check=True).stdout
+    requests, errors, p50, p95, p99, duration = next(
+        line.split()[1:] for line in out.splitlines() if line.startswith("RESULT"))
+    return {"requests": int(requests), "errors": int(errors), "rps": round(int(requests) / float(duration), 1),
+            "p50_ms": float(p50), "p95_ms": float(p95), "p99_ms": float(p99)}
+
+
 def main() -> None:
     """Run the benchmark and print the results as a table or JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -138,13 +173,18 @@ def main() -> None:
         wait_ready(base, server)
         result = {"clients": args.clients, "seconds": args.seconds, "names": args.names, "workers": args.workers,
                   "cold": asyncio.run(cold_pass(base, urls)),
-                  "load": asyncio.run(load(base, urls, args.clients, args.seconds))}
+                  "load": asyncio.run(load(base, urls, args.clients, args.seconds)),
+                  "wrk_substance": wrk_load(base, urls["substance"], args.clients, args.seconds)}
     finally:
         server.terminate()
         server.wait(timeout=30)
     if args.json:
         print(json.dumps(result, indent=2))
         return
+    if result["wrk_substance"]:
+        w = result["wrk_substance"]
+        print(f"wrk, substance lookups: {w['requests']} requests, {w['errors']} errors, {w['rps']} req/s, "
+              f"p50 / p95 / p99 {w['p50_ms']} / {w['p95_ms']} / {w['p99_ms']} ms")
     for phase in ("cold", "load"):
         print(f"{phase}: endpoint, requests, errors, req/s, p50 / p95 / p99 / max ms")
         for endpoint, s in result[phase].items():
