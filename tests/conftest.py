@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pytest
 
 from rxatlas.build import build
@@ -40,6 +41,22 @@ def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     db = tmp_path_factory.mktemp("atlas") / "atlas.duckdb"
     build(db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
     return db
+
+
+@pytest.fixture(scope="session")
+def source_db(source_atlas: Callable[..., Path]) -> Iterator[Callable[..., duckdb.DuckDBPyConnection]]:
+    """Open (once, read-only) an atlas of only the named sources; connections close at the end of the session."""
+    opened: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+    def connect(*sources: str) -> duckdb.DuckDBPyConnection:
+        path = source_atlas(*sources)
+        if path not in opened:
+            opened[path] = duckdb.connect(str(path), read_only=True)
+        return opened[path]
+
+    yield connect
+    for con in opened.values():
+        con.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -76,12 +76,9 @@ def _error(path: Path) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The SPL sample and the DECRS registrations, built from the real snapshots into a fresh atlas."""
-    path = source_atlas(SOURCE.id, "fda_decrs")
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id, "fda_decrs")
 
 
 def test_sample_has_six_establishments(data_dir: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,12 +25,9 @@ def _file(path: Path) -> LocalFile:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The 1260H list with the SDN list (core.watchlist_entry reads both), built into a fresh atlas."""
-    path = source_atlas(SOURCE.id, "ofac_sdn")
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id, "ofac_sdn")
 
 
 def test_snapshot_loads_every_listing_row(data_dir: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,12 +35,9 @@ def _files(data_dir: Path, **replaced: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The compliance source alone, built from the real snapshots into a fresh atlas."""
-    path = source_atlas(SOURCE.id)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id)
 
 
 def test_snapshots_load_every_row(data_dir: Path) -> None:

@@ -6,7 +6,7 @@ import csv
 import gzip
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,12 +51,9 @@ def _snapshot_records(data_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The DECRS source alone, built from the real snapshot into a fresh atlas."""
-    path = source_atlas(SOURCE.id)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id)
 
 
 def test_snapshot_loads_every_establishment(data_dir: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -49,12 +49,9 @@ def _error(file: LocalFile) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The NDC unfinished source alone, built from the real snapshot into a fresh atlas."""
-    path = source_atlas(SOURCE.id)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id)
 
 
 def test_snapshot_row_counts(db: duckdb.DuckDBPyConnection) -> None:

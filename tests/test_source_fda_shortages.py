@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -42,12 +42,9 @@ def _files(json_path: Path, csv_path: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The shortages source alone, built from the real snapshots into a fresh atlas."""
-    path = source_atlas(SOURCE.id)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id)
 
 
 def test_snapshots_load_every_record(data_dir: Path) -> None:

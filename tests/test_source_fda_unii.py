@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 
@@ -34,12 +34,9 @@ def _error(path: Path) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The UNII source alone, built from the real snapshot into a fresh atlas."""
-    path = source_atlas(SOURCE.id)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id)
 
 
 def test_snapshot_loads_every_name(db: duckdb.DuckDBPyConnection) -> None:

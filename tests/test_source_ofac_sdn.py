@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -35,12 +35,9 @@ def _snapshot_text(data_dir: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
     """The SDN source with the 1260H list (core.watchlist_entry reads both), built into a fresh atlas."""
-    path = source_atlas(SOURCE.id, "dod_1260h")
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+    return source_db(SOURCE.id, "dod_1260h")
 
 
 def test_snapshot_loads_every_entry(data_dir: Path) -> None:
