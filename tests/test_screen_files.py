@@ -17,8 +17,9 @@ from openpyxl import Workbook, load_workbook
 
 from rxatlas.errors import InputError
 from rxatlas.screen.export import export, neutralise
-from rxatlas.screen.inputs import detect_encoding, open_suppliers
+from rxatlas.screen.inputs import open_suppliers
 from rxatlas.screen.screen import screen_file
+from rxatlas.textfiles import detect_encoding
 
 AS_OF = date(2026, 11, 25)
 # Runs the rxatlas command and reports the process's own peak resident memory (VmHWM, reset at exec, so the

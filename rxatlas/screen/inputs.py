@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from collections.abc import Iterator
@@ -10,11 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rxatlas.errors import InputError
+from rxatlas.textfiles import detect_encoding
 
-SAMPLE_BYTES = 1 << 20
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_HAN_IN_LATIN = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
 # Header words that name the supplier and the country column (compared case- and space-insensitively).
 NAME_HEADERS = (
     "supplier_name",
@@ -55,41 +51,6 @@ class SupplierFile:
     columns: tuple[str, ...]
     name_column: str
     country_column: str | None
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with open(path, "rb") as fh:
-            while block := fh.read(SAMPLE_BYTES):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_encoding(path: Path) -> str:
-    """The encoding of a text file: UTF-8 (with or without BOM), CP949/EUC-KR or GB18030, else an error."""
-    if _decodes(path, "utf-8-sig"):
-        return "utf-8-sig"
-    with open(path, "rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
-    for encoding, script in (("cp949", _HANGUL), ("gb18030", _HAN)):
-        if not _decodes(path, encoding):
-            continue
-        text = head.decode(encoding, errors="ignore")
-        wide = [c for c in text if ord(c) > 127]
-        if (
-            wide
-            and sum(bool(script.match(c)) for c in wide) >= 0.8 * len(wide)
-            and len(_HAN_IN_LATIN.findall(text)) <= 0.05 * len(wide)
-        ):
-            return encoding
-    raise InputError(
-        f"{path}: cannot tell the text encoding (tried UTF-8, CP949/EUC-KR and GB18030); "
-        "save the file as UTF-8 CSV or Excel, or give --encoding"
-    )
 
 
 def _pick(columns: tuple[str, ...], given: str | None, known: tuple[str, ...], what: str) -> str | None:

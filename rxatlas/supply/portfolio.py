@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from rxatlas.errors import InputError
+from rxatlas.textfiles import detect_encoding
 from rxatlas.warehouse.engine import Engine
 
 # Header names (lower case, spaces and punctuation as underscores) and the identifier each column holds.
@@ -28,8 +29,6 @@ COLUMNS = {
     "ndc": "ndc", "product_ndc": "ndc", "package_ndc": "ndc",
     "identifier": "any", "id": "any", "code": "any",
 }
-# Encodings tried after UTF-8, with the characters a right guess produces (a wrong one gives mojibake).
-ENCODINGS = {"cp949": r"[\uac00-\ud7a3]", "gb18030": r"[\u4e00-\u9fff]", "cp1252": r"[A-Za-z\u00c0-\u00ff]"}
 _APPLICATION = re.compile(r"^(NDA|ANDA|BLA)?[\s#:-]*0*(\d{4,6})$", re.IGNORECASE)
 _NDC = re.compile(r"^(\d{4,5})-(\d{3,4})(?:-\d{1,2})?$")
 _UNII = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z]{10}$")
@@ -67,30 +66,6 @@ class Portfolio:
         return list(dict.fromkeys(u for e in self.entries for u in e.uniis))
 
 
-def _decode(data: bytes, where: str) -> tuple[str, str]:
-    """Decode text as UTF-8 (with or without BOM), else the legacy encoding whose text looks most plausible."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        bad_line = data[:exc.start].count(b"\n") + 1
-    best: tuple[float, str, str] | None = None
-    for encoding, script in ENCODINGS.items():
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        foreign = [ch for ch in text if ord(ch) > 127]
-        fit = len(re.findall(script, "".join(foreign))) / len(foreign)
-        if best is None or fit > best[0]:
-            best = (fit, text, encoding)
-    if best is None or best[0] < 0.9:
-        raise InputError(f"{where} line {bad_line}: the file is not UTF-8 and does not read as CP949/EUC-KR, "
-                         "GB18030 or CP1252 either; save it as UTF-8 (CSV UTF-8 in Excel) and try again")
-    return best[1], best[2]
-
-
 def _xlsx_rows(path: Path) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
     """The cell texts of the first sheet (cached values), and the formulas that have no cached value."""
     import openpyxl
@@ -123,7 +98,8 @@ def _table(path: Path) -> tuple[list[list[str]], dict[tuple[int, int], str], str
     if data[:4] == b"PK\x03\x04":
         rows, missing = _xlsx_rows(path)
         return rows, missing, None
-    text, encoding = _decode(data, str(path))
+    encoding = detect_encoding(path, ("cp949", "gb18030", "cp1252"))
+    text = data.decode(encoding)
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
     with contextlib.suppress(csv.Error):  # a single column has no delimiter to find
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
