@@ -23,8 +23,8 @@ RISK = """
 import sys
 from pathlib import Path
 from rxatlas.supply.risk import risk
-from rxatlas.warehouse.engine import Engine
-with Engine(Path(sys.argv[1]), read_only=True) as engine:
+from rxatlas.warehouse.duck import DuckDBEngine
+with DuckDBEngine(Path(sys.argv[1]), read_only=True) as engine:
     engine.execute("SET enable_progress_bar = false")
     answer = risk(engine, sys.argv[2])
     assert answer["portfolio"]["rows"] > 0

@@ -28,8 +28,8 @@ RESOLVE = """
 import sys
 from pathlib import Path
 from rxatlas.resolve.tables import build_firm_tables
-from rxatlas.warehouse.engine import Engine
-with Engine(Path(sys.argv[1])) as engine:
+from rxatlas.warehouse.duck import DuckDBEngine
+with DuckDBEngine(Path(sys.argv[1])) as engine:
     engine.execute(f"SET memory_limit = '{sys.argv[2]}'")
     build_firm_tables(engine)
 """

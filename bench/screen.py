@@ -28,8 +28,8 @@ from datetime import date
 from pathlib import Path
 from rxatlas.screen.export import write_csv
 from rxatlas.screen.screen import screen_file
-from rxatlas.warehouse.engine import Engine
-with Engine(Path(sys.argv[2]), read_only=True) as engine, open(sys.argv[3], 'w', newline='') as out:
+from rxatlas.warehouse.duck import DuckDBEngine
+with DuckDBEngine(Path(sys.argv[2]), read_only=True) as engine, open(sys.argv[3], 'w', newline='') as out:
     run = screen_file(Path(sys.argv[1]), engine, date(2026, 11, 25))
     write_csv(run.rows(), out)
 print(dict(run.counts))

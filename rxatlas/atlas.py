@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from rxatlas import settings
 from rxatlas.errors import InputError, QueryError
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.steps import referenced_tables, source_of
 
 # Statement kinds rxatlas sql runs; the sandboxed connection refuses file and network access besides.
@@ -74,13 +74,13 @@ class Atlas:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.path = settings.db_path(db)
-        self._engine: Engine | None = None
+        self._engine: DuckDBEngine | None = None
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> DuckDBEngine:
         """The read-only engine behind this atlas, opened on first use."""
         if self._engine is None:
-            self._engine = Engine(self.path, read_only=True)
+            self._engine = DuckDBEngine(self.path, read_only=True)
         return self._engine
 
     def close(self) -> None:
@@ -217,7 +217,7 @@ def _csv_safe(data: pa.Table) -> pa.Table:
 def sql(query: str, db: str | Path | None = None) -> pa.Table:
     """Run one read-only SQL query on the atlas in a sandboxed connection and return Arrow."""
     path = settings.db_path(db)
-    engine = Engine(path, read_only=True, safe=True)
+    engine = DuckDBEngine(path, read_only=True, safe=True)
     try:
         writes = [k for k in engine.statement_kinds(query) if k not in READ_ONLY_STATEMENTS]
         if writes:

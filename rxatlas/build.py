@@ -14,8 +14,9 @@ from pathlib import Path
 from rxatlas import settings
 from rxatlas.errors import BuildError, RxAtlasError
 from rxatlas.sources import get_sources
+from rxatlas.sources.base import Source
 from rxatlas.sources.fetch import locate
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.engine import Engine, engine_name, open_engine
 from rxatlas.warehouse.load import ensure_meta, parse_source, store
 from rxatlas.warehouse.steps import Step, StepResult, model_steps, run_steps
 
@@ -34,7 +35,8 @@ class SourceResult:
 class BuildReport:
     """The outcome of a successful build."""
 
-    db: Path
+    db: Path | str
+    engine: str = "duckdb"
     sources: list[SourceResult] = field(default_factory=list)
     steps: list[StepResult] = field(default_factory=list)
     seconds: float = 0.0
@@ -77,6 +79,9 @@ def _lock(target: Path) -> Iterator[None]:
 def _remove_stale(target: Path) -> None:
     for leftover in target.parent.glob(f".{target.name}.building-*"):
         leftover.unlink(missing_ok=True)
+    folder = settings.parquet_path(target)
+    for leftover in [*target.parent.glob(f".{folder.name}.building-*"), *target.parent.glob(f".{folder.name}.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:
@@ -87,6 +92,46 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _swap_in(work: Path, target: Path) -> None:
+    """Replace target (a file or a folder) by work, keeping target intact until the new one is complete."""
+    if work.is_dir():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(work, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        _fsync(work)
+        os.replace(work, target)
+    _fsync(target.parent)
+
+
+def fill(engine: Engine, sources: list[Source], mirror: str | None, cache_dir: Path, rep: Reporter,
+         report: BuildReport) -> None:
+    """Load the sources into an open warehouse and run every step after them, on whichever engine it is."""
+    ensure_meta(engine)
+    for source in sources:
+        t0 = time.perf_counter()
+        try:
+            rep.start(f"fetch {source.id}")
+            files = locate(source, mirror, cache_dir, rep.advance)
+            rep.start(f"load {source.id}")
+            buffers = parse_source(source, files, rep.advance)
+            store(engine, source, files, buffers)
+        except RxAtlasError:
+            raise
+        except Exception as exc:
+            raise BuildError(f"source {source.id} failed: {exc!r}; the previous atlas is unchanged") from exc
+        rows = {name: len(b) for name, b in buffers.items()}
+        report.sources.append(SourceResult(
+            source.id, rows, [f.path.name for f in files.values()], time.perf_counter() - t0))
+        rep.finish(f"load {source.id}", f"{sum(rows.values()):,} rows")
+    steps = all_steps()
+    rep.start("warehouse models", len(steps))
+    report.steps = run_steps(engine, steps, lambda name: rep.advance(0))
+    rep.finish("warehouse models")
+
+
 def build(
     source_ids: list[str] | None = None,
     *,
@@ -94,53 +139,65 @@ def build(
     mirror: str | None = None,
     cache: str | Path | None = None,
     reporter: Reporter | None = None,
+    engine: str | None = None,
 ) -> BuildReport:
-    """Build (or update) the atlas from the named sources, all by default; the old atlas survives failure."""
+    """Build (or update) the atlas from the named sources, all by default; the old atlas survives failure.
+
+    On Spark the warehouse is a Parquet folder beside the atlas (settings.parquet_path), published into the atlas
+    file once the Spark build succeeded.
+    """
     started = time.perf_counter()
     target = settings.db_path(db)
+    engine_kind = engine_name(engine)
     mirror = settings.mirror(mirror)
     cache_dir = settings.cache_dir(cache)
     rep = reporter or Reporter()
     sources = get_sources(source_ids)
     target.parent.mkdir(parents=True, exist_ok=True)
-    report = BuildReport(target)
+    report = BuildReport(target, engine=engine_kind)
+    with _lock(target):
+        _remove_stale(target)
+        work = target.with_name(f".{target.name}.building-{os.getpid()}")
+        folder = settings.parquet_path(target)
+        work_folder = folder.with_name(f".{folder.name}.building-{os.getpid()}")
+        try:
+            if engine_kind == "spark":
+                if folder.exists():
+                    shutil.copytree(folder, work_folder)
+                with open_engine("spark", work_folder) as warehouse:
+                    fill(warehouse, sources, mirror, cache_dir, rep, report)
+                from rxatlas.warehouse.publish import publish  # DuckDB only after Spark is done
+
+                rep.start("publish the Parquet warehouse into the atlas")
+                publish(work_folder, work)
+                _swap_in(work_folder, folder)
+            else:
+                if target.exists():
+                    shutil.copyfile(target, work)
+                with open_engine("duckdb", work) as warehouse:
+                    fill(warehouse, sources, mirror, cache_dir, rep, report)
+            _swap_in(work, target)
+        except BaseException:
+            work.unlink(missing_ok=True)
+            shutil.rmtree(work_folder, ignore_errors=True)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def publish_folder(folder: Path, db: str | Path | None = None) -> Path:
+    """Publish a Parquet warehouse built elsewhere (spark_job) into the atlas file; the old atlas survives failure."""
+    from rxatlas.warehouse.publish import publish
+
+    target = settings.db_path(db)
+    target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
         _remove_stale(target)
         work = target.with_name(f".{target.name}.building-{os.getpid()}")
         try:
-            if target.exists():
-                shutil.copyfile(target, work)
-            engine = Engine(work)
-            try:
-                ensure_meta(engine)
-                for source in sources:
-                    t0 = time.perf_counter()
-                    try:
-                        rep.start(f"fetch {source.id}")
-                        files = locate(source, mirror, cache_dir, rep.advance)
-                        rep.start(f"load {source.id}")
-                        buffers = parse_source(source, files, rep.advance)
-                        store(engine, source, files, buffers)
-                    except RxAtlasError:
-                        raise
-                    except Exception as exc:
-                        raise BuildError(f"source {source.id} failed: {exc!r}; the previous atlas is "
-                                         "unchanged") from exc
-                    rows = {name: len(b) for name, b in buffers.items()}
-                    report.sources.append(SourceResult(
-                        source.id, rows, [f.path.name for f in files.values()], time.perf_counter() - t0))
-                    rep.finish(f"load {source.id}", f"{sum(rows.values()):,} rows")
-                rep.start("warehouse models", len(all_steps()))
-                report.steps = run_steps(engine, all_steps(), lambda name: rep.advance(0))
-                rep.finish("warehouse models")
-                engine.execute("CHECKPOINT")
-            finally:
-                engine.close()
-            _fsync(work)
-            os.replace(work, target)
-            _fsync(target.parent)
+            publish(folder, work)
+            _swap_in(work, target)
         except BaseException:
             work.unlink(missing_ok=True)
             raise
-    report.seconds = time.perf_counter() - started
-    return report
+    return target

@@ -38,3 +38,8 @@ def cache_dir(explicit: str | Path | None = None) -> Path:
         return Path(os.environ[ENV_CACHE]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "rxatlas" / "downloads"
+
+
+def parquet_path(db: Path) -> Path:
+    """The Parquet warehouse folder a Spark build keeps beside the atlas file (atlas.duckdb -> atlas.parquet)."""
+    return db.with_suffix(".parquet")

@@ -17,7 +17,7 @@ from conftest import RXATLAS, run_cli
 from rxatlas.atlas import Atlas
 from rxatlas.sources.fda_dmf import FdaDmf
 from rxatlas.sources.fetch import locate, sha256_of
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.load import parse_source, store
 
 DMF = Path("fda_dmf") / "dmf_list_2025Q2.csv.gz"
@@ -92,7 +92,7 @@ def _load(db: Path, mirror: Path) -> None:
     """Load the DMF list found in a mirror into the raw tables, as the build does before its models."""
     source = FdaDmf()
     files = locate(source, str(mirror), db.parent / "cache")
-    with Engine(db) as engine:
+    with DuckDBEngine(db) as engine:
         store(engine, source, files, parse_source(source, files))
 
 

@@ -11,7 +11,7 @@ from conftest import run_cli
 from rxatlas.atlas import Atlas
 from rxatlas.resolve.firms import firm_id
 from rxatlas.resolve.mentions import extract_mentions
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 DMF_KEYS = ["holder", "firm_id", "firm_name", "country", "site_countries", "confidence", "method"]
 METHODS = ["identifier", "exact_key", "splink", "override", "unresolved"]
@@ -146,7 +146,7 @@ def test_firm_command_answers_one_firm_or_lists_candidates(atlas_db: Path) -> No
 
 
 def test_a_missing_source_table_contributes_no_mentions(tmp_path: Path) -> None:
-    with Engine(tmp_path / "small.duckdb") as engine:
+    with DuckDBEngine(tmp_path / "small.duckdb") as engine:
         engine.execute("CREATE TABLE core.dmf AS SELECT * FROM (VALUES ('001', 'GLAND PHARMA LTD', 'fda_dmf', "
                        "'x.csv', 2), ('002', '  ', 'fda_dmf', 'x.csv', 3)) t(dmf, holder, _source, _file, _line)")
         extract_mentions(engine)

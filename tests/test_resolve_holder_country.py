@@ -12,30 +12,30 @@ from conftest import EVAL
 from rxatlas.resolve.curated import Override
 from rxatlas.resolve.evaluate import evaluate, render
 from rxatlas.resolve.holder_country import SCHEMA, apply_overrides, load_resolver, resolve_holders
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 DEV = EVAL / "dmf_holder_country_dev.csv"
 
 
 @pytest.fixture(scope="module")
 def engine(atlas_db: Path):
-    with Engine(atlas_db, read_only=True) as eng:
+    with DuckDBEngine(atlas_db, read_only=True) as eng:
         yield eng
 
 
 @pytest.fixture(scope="module")
-def holders(engine: Engine) -> dict[str, dict]:
+def holders(engine: DuckDBEngine) -> dict[str, dict]:
     return {r["holder"]: r for r in resolve_holders(engine).to_pylist()}
 
 
-def test_every_distinct_holder_gets_one_row(engine: Engine) -> None:
+def test_every_distinct_holder_gets_one_row(engine: DuckDBEngine) -> None:
     table = resolve_holders(engine, use_curated=False, use_overrides=False)
     assert table.schema == SCHEMA
     assert table.num_rows == engine.scalar("SELECT count(DISTINCT holder) FROM core.dmf") == 8749
     assert pa.compute.sum(pa.compute.is_null(table.column("firm_id"))).as_py() == table.num_rows
 
 
-def test_dev_set_precision_and_coverage(engine: Engine) -> None:
+def test_dev_set_precision_and_coverage(engine: DuckDBEngine) -> None:
     ev = evaluate(engine, DEV)
     print(render(ev))
     full, data_alone, keywords, exact = ev.scores[:4]
@@ -87,7 +87,7 @@ def test_site_countries_are_kept_apart_from_the_seat(holders: dict[str, dict]) -
     assert row["country"] == "US" and "CN" in row["site_countries"]
 
 
-def test_overrides_apply_and_report_what_no_longer_matches(engine: Engine, holders: dict[str, dict]) -> None:
+def test_overrides_apply_and_report_what_no_longer_matches(engine: DuckDBEngine, holders: dict[str, dict]) -> None:
     resolver = load_resolver(engine)
     results = {h: resolver.resolve(h) for h in ("LONZA INC", "BASF AS", "GLAND PHARMA LTD")}
     when = date(2025, 9, 1)

@@ -14,16 +14,16 @@ from conftest import EVAL
 from rxatlas.resolve.substances import KINDS, MAPPING_COLUMNS, map_subjects, steps
 from rxatlas.sources import get_sources
 from rxatlas.sources.fetch import locate
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.load import ensure_meta, parse_source, store
 from rxatlas.warehouse.steps import model_steps, run_steps
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[Engine]:
+def engine(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[DuckDBEngine]:
     """fda_unii and fda_dmf loaded into a private atlas with the core models and the substance step only."""
     cache = tmp_path_factory.mktemp("cache")
-    with Engine(tmp_path_factory.mktemp("substances") / "atlas.duckdb") as opened:
+    with DuckDBEngine(tmp_path_factory.mktemp("substances") / "atlas.duckdb") as opened:
         ensure_meta(opened)
         for source in get_sources(["fda_unii", "fda_dmf"]):
             files = locate(source, str(data_dir), cache, lambda *_: None)
@@ -34,7 +34,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def dev(engine: Engine) -> list[tuple[dict[str, str], dict[str, str | None]]]:
+def dev(engine: DuckDBEngine) -> list[tuple[dict[str, str], dict[str, str | None]]]:
     """The dev set rows beside what map_subjects says about their subjects."""
     with (EVAL / "dmf_subject_substance_dev.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -62,7 +62,7 @@ def test_dev_set_kinds_are_recognised_per_class(dev: list) -> None:
     assert accuracy["api"] >= 0.95
 
 
-def test_every_dmf_gets_a_kind_and_unmapped_rows_say_why(engine: Engine) -> None:
+def test_every_dmf_gets_a_kind_and_unmapped_rows_say_why(engine: DuckDBEngine) -> None:
     counts = dict(engine.con.sql("SELECT kind, count(*) FROM core.dmf_substance GROUP BY kind").fetchall())
     assert sum(counts.values()) == 39_428 and set(counts) <= set(KINDS)
     assert engine.scalar("SELECT count(*) FROM core.dmf_substance WHERE unii IS NULL AND reason IS NULL") == 0
@@ -71,7 +71,7 @@ def test_every_dmf_gets_a_kind_and_unmapped_rows_say_why(engine: Engine) -> None
         "SELECT count(*) FROM core.dmf_substance WHERE _source <> 'fda_dmf' OR _line IS NULL") == 0
 
 
-def test_coverage_of_active_type_ii_dmfs(engine: Engine) -> None:
+def test_coverage_of_active_type_ii_dmfs(engine: DuckDBEngine) -> None:
     share = engine.scalar(
         "SELECT avg(CASE WHEN s.kind = 'api' AND s.unii IS NOT NULL THEN 1.0 ELSE 0 END) "
         "FROM core.dmf_substance s JOIN core.dmf d USING (dmf) WHERE d.active AND d.type = 'II'")
@@ -108,7 +108,7 @@ MULTI = ["AMPICILLIN SODIUM/SULBACTAM SODIUM", "SACUBITRIL AND VALSARTAN"]
 
 
 @pytest.fixture(scope="module")
-def known(engine: Engine) -> dict[str, dict[str, str | None]]:
+def known(engine: DuckDBEngine) -> dict[str, dict[str, str | None]]:
     """The hand-picked subjects of these tests, mapped in one call."""
     subjects = [m[0] for m in MOIETIES] + [k[0] for k in KINDS_OF] + MULTI
     mapped = map_subjects(engine, pa.table({"subject": subjects}))

@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 
 from rxatlas.scenario import Scenario, compare, load_scenario, run
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -20,7 +20,7 @@ STA_PAYLOAD_LINKERS = {34821, 36104, 36725, 37610, 38725, 40431}
 
 @pytest.fixture(scope="module")
 def engine(atlas_db: Path) -> Any:
-    with Engine(atlas_db, read_only=True) as opened:
+    with DuckDBEngine(atlas_db, read_only=True) as opened:
         yield opened
 
 
@@ -32,7 +32,7 @@ def _lost(result: dict[str, Any], key: str = "lost") -> list[dict[str, Any]]:
     return [row | {"substance": s["substance"]} for s in result["substances"] for row in s[key]]
 
 
-def test_exclude_1260h_with_affiliates_removes_wuxi_apptec_subsidiaries_only(engine: Engine) -> None:
+def test_exclude_1260h_with_affiliates_removes_wuxi_apptec_subsidiaries_only(engine: DuckDBEngine) -> None:
     result = run(engine, _scenario(m={"type": "exclude_listed", "lists": ["us_dod_1260h"],
                                       "include_affiliates": True}))
     lost, intermediates = _lost(result), _lost(result, "intermediates_lost")
@@ -51,19 +51,19 @@ def test_exclude_1260h_with_affiliates_removes_wuxi_apptec_subsidiaries_only(eng
     assert not [r for r in everything if r["firm"].upper().startswith("WUXI")]
 
 
-def test_without_affiliates_no_source_is_lost(engine: Engine) -> None:
+def test_without_affiliates_no_source_is_lost(engine: DuckDBEngine) -> None:
     result = run(engine, _scenario(m={"type": "exclude_listed", "lists": ["us_dod_1260h"],
                                       "include_affiliates": False}))
     assert result["summary"]["sources_lost"] == 0 and result["summary"]["intermediate_sources_lost"] == 0
 
 
-def test_before_the_2026_edition_wuxi_is_not_listed(engine: Engine) -> None:
+def test_before_the_2026_edition_wuxi_is_not_listed(engine: DuckDBEngine) -> None:
     scenario = _scenario(m={"type": "exclude_listed", "lists": ["us_dod_1260h"], "include_affiliates": True})
     result = run(engine, scenario.model_copy(update={"as_of": scenario.as_of.replace(year=2026, month=1)}))
     assert result["summary"]["sources_lost"] == 0
 
 
-def test_china_outage_leaves_heparin_with_its_non_chinese_sources(engine: Engine) -> None:
+def test_china_outage_leaves_heparin_with_its_non_chinese_sources(engine: DuckDBEngine) -> None:
     result = run(engine, _scenario(m={"type": "country_outage", "countries": ["CN"], "share_lost": 1.0}))
     heparin = next(s for s in result["substances"] if s["substance"] == "HEPARIN SODIUM")
     table = result["data"]["sources_table"]
@@ -80,7 +80,7 @@ def test_china_outage_leaves_heparin_with_its_non_chinese_sources(engine: Engine
     assert all(r["measure"] == "measures[0] country_outage" and (r["dmfs"] or r["evidence"]) for r in heparin["lost"])
 
 
-def test_section_232_example_caps_deal_countries_and_spares_generics(engine: Engine) -> None:
+def test_section_232_example_caps_deal_countries_and_spares_generics(engine: DuckDBEngine) -> None:
     result = run(engine, load_scenario(EXAMPLES / "s232-pharma-2026.yaml"))
     assert result["summary"]["sources_lost"] == 0
     exposure = result["tariffs"]["exposure"]
@@ -97,7 +97,7 @@ def test_section_232_example_caps_deal_countries_and_spares_generics(engine: Eng
     assert kr["verification"] == "verified" and any("Korea-US Joint Fact Sheet" in s for s in kr["rate_sources"])
 
 
-def test_policy_and_direct_measures_agree(engine: Engine) -> None:
+def test_policy_and_direct_measures_agree(engine: DuckDBEngine) -> None:
     via_policy = run(engine, load_scenario(EXAMPLES / "biosecure-1260h-2026.yaml"))
     direct = run(engine, _scenario(m={"type": "exclude_listed", "lists": ["us_dod_1260h", "us_omb_biosecure"],
                                       "include_affiliates": True}))
@@ -105,7 +105,7 @@ def test_policy_and_direct_measures_agree(engine: Engine) -> None:
     assert via_policy["policies"][0]["id"] == "us-biosecure-ndaa-2026"
 
 
-def test_compare_against_baseline(engine: Engine) -> None:
+def test_compare_against_baseline(engine: DuckDBEngine) -> None:
     india = run(engine, load_scenario(EXAMPLES / "india-export-stop-6-months.yaml"))
     result = compare(india, run(engine, load_scenario("baseline")))
     assert result["summary"]["substances_differing"] == india["summary"]["substances_losing_sources"]

@@ -18,14 +18,14 @@ from rxatlas.screen.lists import (
     remarks_facts,
 )
 from rxatlas.sources.dod_1260h import name_key
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 REFERENCE = "dod_1260h/dod_1260h_editions_2021-2026-06-08.csv"
 
 
 @pytest.fixture(scope="module")
 def engine(atlas_db: Path):
-    with Engine(atlas_db, read_only=True) as e:
+    with DuckDBEngine(atlas_db, read_only=True) as e:
         yield e
 
 
@@ -80,7 +80,7 @@ def test_as_of_follows_the_editions_in_force() -> None:
     assert names(date(2020, 1, 1)) == set()
 
 
-def test_1260h_merges_both_sources_with_provenance(engine: Engine) -> None:
+def test_1260h_merges_both_sources_with_provenance(engine: DuckDBEngine) -> None:
     state = Dod1260h(engine).state(date(2026, 11, 25))
     by_name = {e.name: e for e in state.entries}
     # 188 listing rows in the 2026-06-08 edition of the snapshot, one entry per company
@@ -92,7 +92,7 @@ def test_1260h_merges_both_sources_with_provenance(engine: Engine) -> None:
     assert state.edition == date(2026, 6, 8) and state.age_days == 170 and not state.stale
 
 
-def test_ofac_sdn_entries_with_programs_and_remarks(engine: Engine) -> None:
+def test_ofac_sdn_entries_with_programs_and_remarks(engine: DuckDBEngine) -> None:
     state = OfacSdn(engine).state(date(2026, 11, 25))
     assert len(state.entries) == 14965
     assert state.snapshot == date(2024, 5, 3) and state.stale

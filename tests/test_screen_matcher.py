@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rxatlas.screen.screen import Screener, screener_for
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 AS_OF = date(2026, 11, 25)
 FLAGGED = ("listed", "affiliate")
@@ -79,7 +79,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def screener(atlas_db: Path) -> Screener:
-    with Engine(atlas_db, read_only=True) as engine:
+    with DuckDBEngine(atlas_db, read_only=True) as engine:
         return screener_for(engine, AS_OF)
 
 
@@ -153,7 +153,7 @@ def test_country_disagreement_makes_a_listed_name_possible(screener: Screener) -
 
 
 def test_as_of_before_the_2026_edition(atlas_db: Path) -> None:
-    with Engine(atlas_db, read_only=True) as engine:
+    with DuckDBEngine(atlas_db, read_only=True) as engine:
         earlier = screener_for(engine, date(2026, 3, 1))
     assert earlier.screen("WuXi AppTec Co., Ltd.", "CN")["status"] == "clear"
     got = earlier.screen("MGI Tech Co., Ltd.", "CN")

@@ -9,16 +9,16 @@ import pytest
 
 from rxatlas.supply.criticality import flags
 from rxatlas.supply.kana import english_sounds, japanese_moieties, katakana_sound, latin_sound, sound_key
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 
 @pytest.fixture(scope="module")
-def engine(atlas_db: Path) -> Iterator[Engine]:
-    with Engine(atlas_db, read_only=True) as opened:
+def engine(atlas_db: Path) -> Iterator[DuckDBEngine]:
+    with DuckDBEngine(atlas_db, read_only=True) as opened:
         yield opened
 
 
-def test_eu_union_list_substance_maps_to_its_unii(engine: Engine) -> None:
+def test_eu_union_list_substance_maps_to_its_unii(engine: DuckDBEngine) -> None:
     found = flags(engine, "362O9ITL9D")  # paracetamol, ATC N02BE01 on the Union list
     assert found["eu_union_list"] and found["eu_atc_codes"] == ["N02BE01"]
     assert found["jp_category"] == "A"
@@ -26,7 +26,7 @@ def test_eu_union_list_substance_maps_to_its_unii(engine: Engine) -> None:
     assert any(e.startswith("EU Union list ATC N02BE01") for e in found["evidence"])
 
 
-def test_japanese_general_names_reach_english_moieties(engine: Engine) -> None:
+def test_japanese_general_names_reach_english_moieties(engine: DuckDBEngine) -> None:
     cefazolin = flags(engine, "IHS69L0Y4T")
     assert cefazolin["jp_category"] == "A"
     assert "セファゾリンナトリウム" in cefazolin["jp_ingredients"]
@@ -35,7 +35,7 @@ def test_japanese_general_names_reach_english_moieties(engine: Engine) -> None:
     assert any("JAN ATORVASTATIN CALCIUM HYDRATE" in e for e in atorvastatin["evidence"])
 
 
-def test_every_list_item_is_mapped_or_reported_as_a_gap(engine: Engine) -> None:
+def test_every_list_item_is_mapped_or_reported_as_a_gap(engine: DuckDBEngine) -> None:
     eu_total = engine.scalar("SELECT count(*) FROM core.eu_critical_medicine")
     eu_mapped = engine.scalar("SELECT count(DISTINCT code) FROM core.substance_criticality, "
                               "UNNEST(eu_atc_codes) AS t(code)")
@@ -47,7 +47,7 @@ def test_every_list_item_is_mapped_or_reported_as_a_gap(engine: Engine) -> None:
     assert unmapped_jp == 1  # a blood product written in kanji: reported, not guessed
 
 
-def test_unlisted_substance_has_empty_flags(engine: Engine) -> None:
+def test_unlisted_substance_has_empty_flags(engine: DuckDBEngine) -> None:
     assert flags(engine, "0000000000") == {
         "available": True, "unii": "0000000000", "eu_union_list": False, "eu_atc_codes": [], "jp_category": None,
         "jp_products": 0, "jp_ingredients": [], "essential_medicine_countries": 0, "gem_medicines": [],

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_shares_add_up(figures: dict[str, Any]) -> None:
 
 
 def test_figures_match_direct_sql(figures: dict[str, Any], atlas_db: Path) -> None:
-    with Engine(atlas_db, read_only=True) as engine:
+    with DuckDBEngine(atlas_db, read_only=True) as engine:
         active = engine.scalar("SELECT count(*) FROM core.dmf WHERE active AND type = 'II'")
         india = engine.scalar("SELECT count(*) FROM core.dmf d JOIN core.dmf_holder h USING (holder) "
                               "WHERE d.active AND d.type = 'II' AND h.country = 'IN'")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rxatlas.supply.metrics import concentration, hhi_band
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 
 def test_hand_computed_case() -> None:
@@ -31,7 +31,7 @@ def test_bands_and_edges() -> None:
 
 
 def test_sql_metrics_match_python_for_every_substance(atlas_db: Path) -> None:
-    with Engine(atlas_db, read_only=True) as engine:
+    with DuckDBEngine(atlas_db, read_only=True) as engine:
         countries: dict[str, list[str | None]] = {}
         for row in engine.query("SELECT unii, country FROM core.api_source").to_pylist():
             countries.setdefault(row["unii"], []).append(row["country"])
@@ -45,7 +45,7 @@ def test_sql_metrics_match_python_for_every_substance(atlas_db: Path) -> None:
 
 
 def test_api_source_rules(atlas_db: Path) -> None:
-    with Engine(atlas_db, read_only=True) as engine:
+    with DuckDBEngine(atlas_db, read_only=True) as engine:
         dupes = engine.scalar("SELECT count(*) FROM (SELECT unii, firm_id FROM core.api_source GROUP BY ALL "
                               "HAVING count(*) > 1)")
         # every DMF behind a source is active, Type II and mapped to that substance as an API

@@ -11,20 +11,20 @@ import pytest
 
 from rxatlas.errors import InputError
 from rxatlas.supply.portfolio import read_portfolio, resolve
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 
 @pytest.fixture(scope="module")
-def engine(atlas_db: Path) -> Iterator[Engine]:
-    with Engine(atlas_db, read_only=True) as opened:
+def engine(atlas_db: Path) -> Iterator[DuckDBEngine]:
+    with DuckDBEngine(atlas_db, read_only=True) as opened:
         yield opened
 
 
-def _by_line(path: Path, engine: Engine) -> dict[int, dict[str, Any]]:
+def _by_line(path: Path, engine: DuckDBEngine) -> dict[int, dict[str, Any]]:
     return {e.line: e.as_dict() for e in resolve(engine, read_portfolio(path)).entries}
 
 
-def test_known_identifiers_resolve_to_moieties(tmp_path: Path, engine: Engine) -> None:
+def test_known_identifiers_resolve_to_moieties(tmp_path: Path, engine: DuckDBEngine) -> None:
     path = tmp_path / "p.csv"
     path.write_text("substance\nAtorvastatin calcium\nHEPARIN SODIUM\nNDA020702\n0409-6695-02\n83HN0GTJ6D\n",
                     encoding="utf-8")
@@ -35,7 +35,7 @@ def test_known_identifiers_resolve_to_moieties(tmp_path: Path, engine: Engine) -
     assert "mixed identifiers" in rows[4]["messages"][0]
 
 
-def test_unknown_columns_and_names_are_reported_per_row(tmp_path: Path, engine: Engine) -> None:
+def test_unknown_columns_and_names_are_reported_per_row(tmp_path: Path, engine: DuckDBEngine) -> None:
     path = tmp_path / "p.csv"
     path.write_text("Substance,Volume,Notes\nCefazolin sodium,10,x\nfoobarium,3,\n", encoding="utf-8")
     portfolio = resolve(engine, read_portfolio(path))
@@ -55,7 +55,7 @@ def test_file_without_a_known_column_says_which_to_use(tmp_path: Path) -> None:
     assert portfolio.file_messages[-1].startswith("line 1: no column names a substance")
 
 
-def test_excel_formulas_without_cached_values_are_named_per_row(tmp_path: Path, engine: Engine) -> None:
+def test_excel_formulas_without_cached_values_are_named_per_row(tmp_path: Path, engine: DuckDBEngine) -> None:
     path = tmp_path / "p.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active

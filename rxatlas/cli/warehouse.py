@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rxatlas import __version__
 from rxatlas.atlas import Atlas
 from rxatlas.atlas import sql as run_sql
-from rxatlas.build import Reporter, build
+from rxatlas.build import Reporter, build, publish_folder
 from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, err, out, show_table, warn_stale
 from rxatlas.warehouse.steps import referenced_tables
 
@@ -49,16 +49,20 @@ def build_cmd(
     mirror: Annotated[str | None, typer.Option(
         "--mirror", help="Folder or http(s) URL holding source snapshots (env RXATLAS_MIRROR).")] = None,
     cache: Annotated[str | None, typer.Option("--cache", help="Download folder (env RXATLAS_CACHE).")] = None,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Build engine: duckdb (default) or spark (env RXATLAS_ENGINE); the atlas reads the same.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build or update the atlas from public sources; the last good atlas survives any failure."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
-        report = build(sources, db=db, mirror=mirror, cache=cache, reporter=RichReporter(progress))
+        report = build(sources, db=db, mirror=mirror, cache=cache, reporter=RichReporter(progress), engine=engine)
     with Atlas(report.db) as atlas:
         summary = atlas.summary()
         payload: dict[str, Any] = {
             "db": report.db,
+            "engine": report.engine,
             "seconds": round(report.seconds, 1),
             "sources": [{"source": s.source, "rows": s.rows, "files": s.files} for s in report.sources],
             "steps": [{"step": s.name, "status": s.status, "detail": s.detail} for s in report.steps],
@@ -98,6 +102,23 @@ def show_summary(summary: dict[str, Any]) -> None:
         out.print(f"  active Type II DMFs mapped to a substance: {row['mapped_to_substance']:,} of "
                   f"{row['active_type_ii']:,} ({share:.1%}), {row['substances']:,} substances")
 
+
+
+@app.command("publish")
+def publish_cmd(
+    folder: Annotated[Path, typer.Argument(help="A Parquet warehouse folder written by a Spark build.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make the atlas file from a Parquet warehouse built on Spark (e.g. by spark_job on a cluster)."""
+    target = publish_folder(folder, db)
+    with Atlas(target) as atlas:
+        summary = atlas.summary()
+    if as_json:
+        emit_json({"db": target, "folder": folder, **summary})
+        return
+    out.print(f"atlas published at {target} from {folder}")
+    show_summary(summary)
 
 @app.command("sources")
 def sources_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:

@@ -9,7 +9,7 @@ from rxatlas.warehouse.engine import Engine
 DMF_HOLDER_SQL = """
 CREATE OR REPLACE TABLE core.dmf_holder AS
 WITH holder_firm AS (
-    SELECT mention_name AS holder, arg_max(firm_id, n) AS firm_id
+    SELECT mention_name AS holder, list(firm_id ORDER BY n DESC, firm_id)[1] AS firm_id
     FROM (SELECT mention_name, firm_id, count(*) AS n FROM core.firm_mention
           WHERE role = 'dmf_holder' GROUP BY ALL) AS counted
     GROUP BY mention_name

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from rxatlas.resolve.holder_country import resolve_holders
 from rxatlas.resolve.names import normalize
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 # The keyword baseline: what name-keyword scripts do ('PVT LTD' -> India), most specific keywords first.
 KEYWORDS: list[tuple[str, str]] = [
@@ -117,7 +117,7 @@ def keyword_baseline(holders: list[str]) -> dict[str, str | None]:
     return answers
 
 
-def exact_decrs_baseline(engine: Engine, holders: list[str]) -> dict[str, str | None]:
+def exact_decrs_baseline(engine: DuckDBEngine, holders: list[str]) -> dict[str, str | None]:
     """Country of the DECRS firms whose normalised name equals the holder's, when they agree on one."""
     by_key: dict[str, set[str]] = {}
     for row in engine.query(
@@ -154,7 +154,7 @@ def method_shares(table: pa.Table) -> list[tuple[str, str, int, float]]:
     return [(m, c, n, n / total) for (m, c), n in counts.most_common()]
 
 
-def type2_country_shares(engine: Engine, table: pa.Table) -> list[tuple[str, int, float]]:
+def type2_country_shares(engine: DuckDBEngine, table: pa.Table) -> list[tuple[str, int, float]]:
     """Share of active Type II DMFs by resolved holder country, with EU-27 summed and unknown kept."""
     engine.register("holder_resolution", table.select(["holder", "country"]))
     try:
@@ -177,7 +177,7 @@ def type2_country_shares(engine: Engine, table: pa.Table) -> list[tuple[str, int
     return [(r["country"], r["n"], r["n"] / total) for r in rows]
 
 
-def evaluate(engine: Engine, labels_path: Path) -> Evaluation:
+def evaluate(engine: DuckDBEngine, labels_path: Path) -> Evaluation:
     """Score the resolver (with and without curated files) and both baselines on a labelled set."""
     labels = load_labels(labels_path)
     full = resolve_holders(engine)
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
         "--labels", type=Path, required=True, help="labelled holders, e.g. dmf_holder_country_dev.csv"
     )
     args = parser.parse_args(argv)
-    with Engine(args.db, read_only=True) as engine:
+    with DuckDBEngine(args.db, read_only=True) as engine:
         print(render(evaluate(engine, args.labels)))
 
 

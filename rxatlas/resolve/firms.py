@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from rxatlas.resolve.linkage import Scorer, load_model
+from rxatlas.resolve.linkage import Scorer, load_model, trained_settings
 from rxatlas.resolve.mentions import MENTIONS_TABLE
 from rxatlas.warehouse.engine import Engine
 
@@ -41,8 +40,10 @@ WITH est AS (
 )
 SELECT mention_id, any_value(name_key) AS name_key, any_value(country_iso2) AS country_iso2,
        any_value(legal_form) AS legal_form, min(ident) AS ident,
-       arg_min(est_key, ident || est_key) AS est_key, arg_min(est_country, ident || est_key) AS est_country,
-       arg_min(est_legal, ident || est_key) AS est_legal
+       -- one establishment record decides, all of its fields (its legal form may be NULL)
+       list(est_key ORDER BY ident, est_key, est_country, est_legal NULLS FIRST)[1] AS est_key,
+       list(est_country ORDER BY ident, est_key, est_country, est_legal NULLS FIRST)[1] AS est_country,
+       list(est_legal ORDER BY ident, est_key, est_country, est_legal NULLS FIRST)[1] AS est_legal
 FROM hits WHERE name_key IS NOT NULL
 GROUP BY mention_id
 """
@@ -114,10 +115,10 @@ class Decision:
     evidence: list[str] = field(default_factory=list)
 
 
-def _pairs(engine: Engine, records: pa.Table, threads: int | None) -> list[tuple[int, int, float, float]]:
+def _pairs(engine: Engine, records: pa.Table) -> list[tuple[int, int, float, float]]:
     model = load_model()
-    scorer = Scorer(records.select(["unique_id", "name_key", "country_iso2", "legal_form", "tokens",
-                                    "distinctive"]), model["splink"], threads)
+    scorer = Scorer(engine, records.select(["unique_id", "name_key", "country_iso2", "legal_form", "tokens",
+                                            "distinctive"]), trained_settings(model, engine.dialect.name))
     try:
         pairs = scorer.predict(model["threshold_match_weight"])
     finally:
@@ -217,13 +218,12 @@ def decide(records: pa.Table, identifier_edges: pa.Table,
     return decisions
 
 
-def link(engine: Engine, threads: int | None = None) -> None:
+def link(engine: Engine) -> None:
     """Decide the firm of every mention and write the work table resolve_mention_link."""
-    threads = threads or int(os.environ.get("RXATLAS_THREADS", "0")) or None
     records = engine.query(RECORDS_SQL)
     engine.execute(IDENTIFIER_HITS_SQL)
     identifier_edges = engine.query(IDENTIFIER_EDGES_SQL)
-    pairs = _pairs(engine, records, threads) if records.num_rows > 1 else []
+    pairs = _pairs(engine, records) if records.num_rows > 1 else []
     decisions = decide(records, identifier_edges, pairs)
     engine.register("resolve_decisions", pa.Table.from_pylist([
         {"name_key": k, "country_iso2": c, "legal_form": lf, "firm_id": d.firm_id, "method": d.method,

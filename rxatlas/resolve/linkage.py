@@ -8,10 +8,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from rxatlas.errors import BuildError
+from rxatlas.warehouse.engine import Engine
 
 MODEL_FILE = "firm_model.json"
 SEED = 42
@@ -24,11 +24,11 @@ GENERIC_TOKEN_MIN_RECORDS = 5
 # the normaliser's distinctive tokens minus those frequent in this data (place names such as ZHEJIANG or WUXI).
 FEATURES_SQL = """
 WITH exploded AS (
-    SELECT DISTINCT unique_id, unnest(tokens) AS token FROM records
+    SELECT DISTINCT unique_id, unnest(tokens) AS token FROM linkage_records
 ), df AS (
     SELECT token, count(*) AS n FROM exploded GROUP BY token
 ), cutoff AS (
-    SELECT greatest({min_records}, ceil(count(*) * {share})) AS n FROM records
+    SELECT greatest({min_records}, ceil(count(*) * {share})) AS n FROM linkage_records
 ), ranked AS (
     SELECT e.unique_id, e.token, d.n,
            row_number() OVER (PARTITION BY e.unique_id ORDER BY d.n, e.token) AS rk
@@ -37,19 +37,19 @@ WITH exploded AS (
     SELECT unique_id, token AS rare_token FROM ranked WHERE rk = 1
 ), kept AS (
     SELECT r.unique_id, list(t.token ORDER BY t.token) AS distinctive
-    FROM (SELECT unique_id, unnest(distinctive) AS token FROM records) t
-    JOIN records r USING (unique_id) JOIN df d USING (token)
+    FROM (SELECT unique_id, unnest(distinctive) AS token FROM linkage_records) t
+    JOIN linkage_records r USING (unique_id) JOIN df d USING (token)
     WHERE d.n <= (SELECT n FROM cutoff)
     GROUP BY r.unique_id
 )
 SELECT r.unique_id, r.name_key, r.country_iso2, r.legal_form,
        r.tokens[1] AS tok1, r.tokens[2] AS tok2, rare.rare_token, kept.distinctive
-FROM records r LEFT JOIN rare USING (unique_id) LEFT JOIN kept USING (unique_id)
+FROM linkage_records r LEFT JOIN rare USING (unique_id) LEFT JOIN kept USING (unique_id)
 """
 
 
-def settings() -> dict[str, Any]:
-    """The untrained model: comparisons, levels and blocking rules (trained m/u live in firm_model.json).
+def settings(dialect: str = "duckdb") -> dict[str, Any]:
+    """The untrained model in an engine's SQL: comparisons, levels and blocking rules (m/u live in firm_model.json).
 
     Country is not a comparison: different countries never link (a rule applied to the pairs), and the
     weights then mean the same for mentions with and without a country.
@@ -72,7 +72,7 @@ def settings() -> dict[str, Any]:
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    return creator.get_settings("duckdb").as_dict()
+    return creator.get_settings(dialect).as_dict()
 
 
 def model_path() -> Path:
@@ -90,36 +90,53 @@ def load_model() -> dict[str, Any]:
     return model
 
 
-class Scorer:
-    """A Splink linker over firm-name records in a private in-memory DuckDB (keeps Splink tables out of the atlas)."""
+def trained_settings(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The kept model in an engine's SQL: the settings written for that engine with the trained m/u values."""
+    kept = model["splink"]
+    if kept["sql_dialect"] == dialect:
+        return dict(kept)
+    fresh = settings(dialect)
+    for new, old in zip(fresh["comparisons"], kept["comparisons"], strict=True):
+        for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            if new_level["label_for_charts"] != old_level["label_for_charts"]:
+                raise BuildError(f"{MODEL_FILE} no longer matches the comparisons in linkage.settings() "
+                                 f"({old_level['label_for_charts']!r}); retrain the model")
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    for key in ("probability_two_random_records_match", "linker_uid"):
+        fresh[key] = kept[key]
+    return fresh
 
-    def __init__(self, records: pa.Table, splink_settings: dict[str, Any], threads: int | None = None) -> None:
-        from splink import DuckDBAPI, Linker
+
+class Scorer:
+    """A Splink linker over firm-name records on the engine's own Splink backend (work tables stay out of the atlas)."""
+
+    def __init__(self, engine: Engine, records: pa.Table, splink_settings: dict[str, Any]) -> None:
+        from splink import Linker
 
         logging.getLogger("splink").setLevel(logging.WARNING)
-        self.con = duckdb.connect(":memory:")
-        self.con.execute("SET enable_progress_bar = false")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
-        self.con.register("records_arrow", records)
-        self.con.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
-        self.con.unregister("records_arrow")
-        self.features = self.con.sql(FEATURES_SQL.format(
-            share=GENERIC_TOKEN_SHARE, min_records=GENERIC_TOKEN_MIN_RECORDS)).to_arrow_table()
-        db_api = DuckDBAPI(connection=self.con)
-        frame = db_api.register(self.features, table_name="firm_records")
+        self.engine = engine
+        engine.register("linkage_records", records)
+        try:
+            self.features = engine.query(FEATURES_SQL.format(
+                share=GENERIC_TOKEN_SHARE, min_records=GENERIC_TOKEN_MIN_RECORDS))
+        finally:
+            engine.unregister("linkage_records")
+        self.api = engine.linker_api()
+        frame = self.api.register(self.features, table_name="firm_records")
         self.linker = Linker(frame, splink_settings, log_level=None)
 
     def predict(self, threshold_match_weight: float) -> pa.Table:
         """Scored candidate pairs at or above the threshold: unique_id_l/_r, match_weight and per-comparison levels."""
         result = self.linker.inference.predict(threshold_match_weight=threshold_match_weight)
-        table = result.as_duckdbpyrelation().to_arrow_table()
+        table = result.as_pyarrow_table()
         result.drop_table_from_database_and_remove_from_cache()
         return table
 
     def close(self) -> None:
-        """Release the in-memory database."""
-        self.con.close()
+        """Release the linkage backend's work space."""
+        self.engine.close_linker_api(self.api)
 
 
 def comparison_names(splink_settings: dict[str, Any]) -> list[str]:

@@ -58,15 +58,6 @@ SPECS: tuple[MentionSpec, ...] = (
 SPEC_TABLES = frozenset(s.table for s in SPECS)
 
 
-def _columns(engine: Engine, table: str) -> set[str]:
-    schema, _, name = table.partition(".")
-    rows = engine.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-        [schema, name],
-    )
-    return set(rows.column("column_name").to_pylist())
-
-
 def _text(column: str | None, present: set[str]) -> exp.Expr:
     """A column as trimmed text, or NULL when the spec has none or the table lacks it."""
     if column is None or column not in present:
@@ -118,7 +109,7 @@ def extraction_sql(engine: Engine) -> str:
     for spec in SPECS:
         if not engine.exists(spec.table):
             continue
-        select = spec_select(spec, _columns(engine, spec.table))
+        select = spec_select(spec, set(engine.columns(spec.table)))
         if select is not None:
             selects.append(select)
     if not selects:
@@ -126,7 +117,7 @@ def extraction_sql(engine: Engine) -> str:
     union: exp.Expr = selects[0]
     for select in selects[1:]:
         union = exp.union(union, select, distinct=False)
-    return union.sql(dialect=engine.dialect)
+    return union.sql(dialect="duckdb")
 
 
 def name_keys(names: list[str]) -> pa.Table:

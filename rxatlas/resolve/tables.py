@@ -15,12 +15,12 @@ FROM {MENTIONS_TABLE} m JOIN resolve_mention_link l USING (mention_id)
 ORDER BY m.mention_id
 """
 
-# A firm's primary country is the country of its key records; registrant relations give data-derived parents
-# only when the registrant shares a distinctive name token with the firm (a US agent shares none).
+# A firm's primary country is the country of most of its mentions (ties: alphabetical); registrant relations give
+# data-derived parents only when the registrant shares a distinctive name token with the firm (a US agent shares none).
 FIRM_SQL = """
 CREATE OR REPLACE TABLE core.firm AS
 WITH names AS (
-    SELECT firm_id, mention_name, count(*) AS n FROM core.firm_mention
+    SELECT firm_id, mention_name, count(*) AS uses FROM core.firm_mention
     WHERE firm_id IS NOT NULL GROUP BY ALL
 ), per_source AS (
     SELECT firm_id, role, count(*) AS n FROM core.firm_mention WHERE firm_id IS NOT NULL GROUP BY ALL
@@ -35,27 +35,37 @@ WITH names AS (
      AND r.source_table = f.source_table AND r._line = f._line AND r._file IS NOT DISTINCT FROM f._file
     JOIN resolve_mention_base fb ON fb.mention_id = f.mention_id
     JOIN resolve_mention_base rb ON rb.mention_id = r.mention_id
-    WHERE r.firm_id <> f.firm_id AND len(list_intersect(fb.distinctive, rb.distinctive)) > 0
+    WHERE r.firm_id <> f.firm_id AND array_length(list_intersect(fb.distinctive, rb.distinctive)) > 0
     GROUP BY ALL
+), firm_names AS (
+    SELECT firm_id, list(mention_name ORDER BY uses DESC, length(mention_name), mention_name)[1] AS name,
+           list(DISTINCT mention_name ORDER BY mention_name) AS aliases
+    FROM names GROUP BY firm_id
+), firm_countries AS (
+    SELECT firm_id, list(country_iso2 ORDER BY n DESC, country_iso2) AS countries,
+           'named with this country by '
+               || array_to_string(list(roles ORDER BY n DESC, country_iso2)[1], ', ') AS country_method
+    FROM countries GROUP BY firm_id
+), parents AS (
+    SELECT firm_id, list(registrant_firm_id ORDER BY n DESC, registrant_firm_id)[1] AS parent_firm_id
+    FROM registrants GROUP BY firm_id
+), firm_groups AS (
+    SELECT firm_id, list(DISTINCT record_key ORDER BY record_key) AS groups FROM core.firm_mention
+    WHERE firm_id IS NOT NULL AND role = 'group_member' GROUP BY firm_id
+), firm_roles AS (
+    SELECT firm_id, map_from_entries(list((role, n) ORDER BY role)) AS n_mentions FROM per_source GROUP BY firm_id
 )
-SELECT n.firm_id,
-       arg_max(n.mention_name, n.n * 1000000 - length(n.mention_name)) AS name,
-       list(DISTINCT n.mention_name ORDER BY n.mention_name) AS aliases,
-       (SELECT arg_max(c.country_iso2, c.n) FROM countries c WHERE c.firm_id = n.firm_id) AS country_iso2,
-       (SELECT 'named with this country by ' || array_to_string(arg_max(c.roles, c.n), ', ')
-        FROM countries c WHERE c.firm_id = n.firm_id) AS country_method,
-       coalesce((SELECT list(c.country_iso2 ORDER BY c.n DESC, c.country_iso2) FROM countries c
-                 WHERE c.firm_id = n.firm_id), []) AS countries,
-       (SELECT arg_max(g.registrant_firm_id, g.n) FROM registrants g WHERE g.firm_id = n.firm_id)
-           AS parent_firm_id,
-       CASE WHEN EXISTS (SELECT 1 FROM registrants g WHERE g.firm_id = n.firm_id)
+SELECT f.firm_id, f.name, f.aliases, c.countries[1] AS country_iso2, c.country_method,
+       coalesce(c.countries, []) AS countries, p.parent_firm_id,
+       CASE WHEN p.parent_firm_id IS NOT NULL
             THEN 'data: registrant of its establishments sharing a name token' END AS parent_method,
-       coalesce((SELECT list(DISTINCT g.record_key ORDER BY g.record_key) FROM core.firm_mention g
-                 WHERE g.firm_id = n.firm_id AND g.role = 'group_member'), []) AS groups,
-       (SELECT map_from_entries(list((p.role, p.n) ORDER BY p.role)) FROM per_source p
-        WHERE p.firm_id = n.firm_id) AS n_mentions
-FROM names n GROUP BY n.firm_id
-ORDER BY n.firm_id
+       coalesce(g.groups, []) AS groups, r.n_mentions
+FROM firm_names f
+LEFT JOIN firm_countries c ON c.firm_id = f.firm_id
+LEFT JOIN parents p ON p.firm_id = f.firm_id
+LEFT JOIN firm_groups g ON g.firm_id = f.firm_id
+LEFT JOIN firm_roles r ON r.firm_id = f.firm_id
+ORDER BY f.firm_id
 """
 
 FACILITY_SQL = """

@@ -21,7 +21,7 @@ import pyarrow as pa
 from rxatlas.resolve.firms import IDENTIFIER_EDGES_SQL, IDENTIFIER_HITS_SQL, RECORDS_SQL
 from rxatlas.resolve.linkage import SEED, Scorer, model_path, settings
 from rxatlas.resolve.mentions import extract_mentions
-from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.duck import DuckDBEngine
 
 TARGET_PRECISION = 0.9  # few labelled pairs of different keys: one error moves precision by ~5 points
 MIN_THRESHOLD = 4.0
@@ -56,25 +56,24 @@ def choose_threshold(scored: list[tuple[float, bool]]) -> tuple[float, list[dict
     return (chosen if chosen is not None else max(MIN_THRESHOLD, 10.0)), curve
 
 
-def train(engine: Engine, out: Path | None = None) -> dict[str, Any]:
+def train(engine: DuckDBEngine, out: Path | None = None) -> dict[str, Any]:
     """Estimate the model on this atlas's firm mentions, choose the threshold, and write firm_model.json."""
     extract_mentions(engine)
     records = engine.query(RECORDS_SQL)
     engine.execute(IDENTIFIER_HITS_SQL)
     positives = labelled_pairs(records, engine.query(IDENTIFIER_EDGES_SQL))
     base = settings()
-    scorer = Scorer(records.select(["unique_id", "name_key", "country_iso2", "legal_form", "tokens",
-                                    "distinctive"]), {**base, "retain_intermediate_calculation_columns": True})
+    scorer = Scorer(engine, records.select(["unique_id", "name_key", "country_iso2", "legal_form", "tokens",
+                                            "distinctive"]), {**base, "retain_intermediate_calculation_columns": True})
     try:
         training = scorer.linker.training
         training.estimate_probability_two_random_records_match(
             ["l.name_key = r.name_key AND l.country_iso2 = r.country_iso2"], recall=0.7)
         training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=SEED)
-        scorer.con.register("labels_arrow", pa.table({
+        scorer.api.register(pa.table({
             "unique_id_l": [a for a, _ in positives], "unique_id_r": [b for _, b in positives],
             "source_dataset_l": ["firm_records"] * len(positives),
-            "source_dataset_r": ["firm_records"] * len(positives)}))
-        scorer.con.execute("CREATE TABLE firm_labels AS SELECT * FROM labels_arrow")
+            "source_dataset_r": ["firm_records"] * len(positives)}), table_name="firm_labels")
         training.estimate_m_from_pairwise_labels("firm_labels")
         model = scorer.linker.misc.save_model_to_json()
         pairs = scorer.predict(-100.0)
@@ -120,7 +119,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="atlas database (opened read-write for work tables)")
     parser.add_argument("--out", help="model file (default: the packaged firm_model.json)")
     args = parser.parse_args()
-    with Engine(Path(args.db)) as engine:
+    with DuckDBEngine(Path(args.db)) as engine:
         result = train(engine, Path(args.out) if args.out else None)
     print(json.dumps({k: v for k, v in result["training"].items() if k != "curve"}
                      | {"threshold_match_weight": result["threshold_match_weight"]}, indent=1))

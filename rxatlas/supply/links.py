@@ -21,7 +21,8 @@ NAME_ORIGINS = {
     "biologic": ("core.biologic", "SELECT DISTINCT proper_name AS name FROM core.biologic"),
     # openFDA shortage records carry UNII codes of the exact form: their UNII name gives the moiety
     "unii": ("core.shortage", "SELECT DISTINCT u.unii AS name, n.display_name AS component "
-             "FROM core.shortage, UNNEST(uniis) AS u(unii) JOIN (SELECT unii, min(display_name) AS display_name "
+             "FROM (SELECT DISTINCT unnest(uniis) AS unii FROM core.shortage) u "
+             "JOIN (SELECT unii, min(display_name) AS display_name "
              "FROM core.substance_name GROUP BY unii) n ON n.unii = u.unii"),
 }
 NAME_TABLES = frozenset(table for table, _ in NAME_ORIGINS.values())

@@ -1,101 +1,77 @@
-"""The one place SQL runs: a small engine contract (execute, query, register, exists) over DuckDB."""
+"""The engine contract every warehouse step runs on: DuckDB by default, Spark for builds beyond one machine."""
 
 from __future__ import annotations
 
-import logging
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import duckdb
 import pyarrow as pa
 
-from rxatlas.errors import AtlasMissingError, QueryError
+from rxatlas.errors import InputError
+from rxatlas.warehouse.dialect import Dialect
 
-log = logging.getLogger("rxatlas.sql")
 SCHEMAS = ("meta", "raw", "latest", "core")
-
-# A read-only connection for user SQL: no files, no network, no extensions, settings locked.
-SAFE_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-    "lock_configuration": True,
-}
+ENGINES = ("duckdb", "spark")
 
 
-class Engine:
-    """A DuckDB database file and the operations every warehouse step needs."""
+class Engine(Protocol):
+    """What a build step may ask of the warehouse; SQL is written in DuckDB's dialect and translated per engine."""
 
-    dialect = "duckdb"
-
-    def __init__(self, path: Path, *, read_only: bool = False, safe: bool = False) -> None:
-        if read_only and not path.exists():
-            raise AtlasMissingError(f"no atlas at {path}; run `rxatlas build` first (or pass --db)")
-        self.path = path
-        # DuckDB shares one database per file and process, so every ordinary connection keeps the default settings;
-        # only the sandbox differs, and it cannot open while another connection to the file is open.
-        config: dict[str, Any] = dict(SAFE_CONFIG) if safe else {}
-        try:
-            self.con = duckdb.connect(str(path), read_only=read_only, config=config)
-        except duckdb.ConnectionException as exc:
-            raise QueryError(f"the atlas at {path} is already open in this process with other settings; close "
-                             "that connection (e.g. Atlas.close()) before running sandboxed SQL") from exc
-        except duckdb.Error as exc:
-            raise QueryError(f"cannot open the atlas at {path}: {exc}") from exc
-        if not read_only:
-            for schema in SCHEMAS:
-                self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    dialect: Dialect
 
     def execute(self, sql: str, params: list[Any] | None = None) -> None:
-        """Run a statement that returns nothing."""
-        log.debug("%s", sql)
-        self.con.execute(sql, params or []).fetchall()
+        """Run statements that return nothing."""
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
-        log.debug("%s", sql)
-        return self.con.sql(sql, params=params or None).to_arrow_table()
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
-        log.debug("%s", sql)
-        rows = self.con.execute(sql, params or []).fetchall()  # fetchone would leave the result open
-        return rows[0][0] if rows else None
-
-    def statement_kinds(self, sql: str) -> list[str]:
-        """Name the kind of each statement in a SQL text (SELECT, COPY, CREATE, ...) without running it."""
-        return [statement.type.name for statement in self.con.extract_statements(sql)]
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make an Arrow table queryable under a temporary name."""
-        self.con.register(name, table)
 
     def unregister(self, name: str) -> None:
         """Drop a temporary name made by register."""
-        self.con.unregister(name)
 
     def tables(self, schema: str | None = None) -> list[tuple[str, str]]:
         """List (schema, table) of every table and view, optionally in one schema."""
-        rows = self.con.sql(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND (? IS NULL OR table_schema = ?) "
-            "ORDER BY 1, 2",
-            params=[schema, schema],
-        ).fetchall()
-        return [(r[0], r[1]) for r in rows]
 
     def exists(self, qualified: str) -> bool:
         """Tell whether a schema-qualified table or view exists."""
-        schema, _, name = qualified.rpartition(".")
-        return (schema or "main", name) in set(self.tables(schema or "main"))
+
+    def columns(self, qualified: str) -> list[str]:
+        """The column names of a schema-qualified table or view, in order."""
+
+    def linker_api(self) -> Any:
+        """A Splink database API on this engine, for probabilistic linkage; close it with close_linker_api."""
+
+    def close_linker_api(self, api: Any) -> None:
+        """Release what linker_api made."""
 
     def close(self) -> None:
-        """Write everything to the file and close it."""
-        self.con.close()
+        """Write everything out and release the engine."""
 
-    def __enter__(self) -> Engine:
-        return self
+    def __enter__(self) -> Engine: ...
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def engine_name(name: str | None = None) -> str:
+    """The build engine to use: the argument, else RXATLAS_ENGINE, else duckdb."""
+    chosen = (name or os.environ.get("RXATLAS_ENGINE") or "duckdb").lower()
+    if chosen not in ENGINES:
+        raise InputError(f"unknown engine {chosen!r}; use one of {', '.join(ENGINES)} (--engine or RXATLAS_ENGINE)")
+    return chosen
+
+
+def open_engine(name: str, path: Path) -> Engine:
+    """Open a writable warehouse at path on the named engine (a DuckDB file, or a Spark Parquet folder)."""
+    if name == "spark":
+        from rxatlas.warehouse.spark import SparkEngine
+
+        return SparkEngine(path)
+    from rxatlas.warehouse.duck import DuckDBEngine
+
+    return DuckDBEngine(path)

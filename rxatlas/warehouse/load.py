@@ -57,10 +57,7 @@ def _create_or_extend(engine: Engine, raw: str, arrow: pa.Table) -> None:
         engine.execute(f"CREATE TABLE {raw} AS SELECT *, NULL::VARCHAR AS _load_id FROM _incoming")
         engine.unregister("_incoming")
         return
-    have = set(engine.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
-        [raw.split(".", 1)[1]],
-    ).column("column_name").to_pylist())
+    have = set(engine.columns(raw))
     for field in arrow.schema:
         if field.name not in have:
             duck = _DUCK_TYPES.get(field.name) or _duck_type(field.type)

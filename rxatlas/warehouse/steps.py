@@ -75,7 +75,7 @@ def sql_step(name: str, sql: str) -> Step:
 
     def run(engine: Engine) -> None:
         for statement in statements:
-            engine.execute(statement.sql(dialect=engine.dialect))
+            engine.execute(statement.sql(dialect="duckdb"))
 
     return Step(name, frozenset(inputs), frozenset(outputs), run)
 

@@ -48,9 +48,8 @@ WITH holder_firm AS (
            'decrs_site' AS source_kind, CAST(NULL AS BIGINT) AS dmf, e.effective_date AS submit_date,
            'label ' || e.document_id || ' declares API manufacture by ' || e.name AS evidence,
            e._source
-    FROM core.spl_establishment AS e
-    CROSS JOIN UNNEST(e.ndcs) AS n(ndc)
-    JOIN core.label_ingredient AS l ON l.product_ndc = n.ndc
+    FROM (SELECT *, unnest(ndcs) AS ndc FROM core.spl_establishment) AS e
+    JOIN core.label_ingredient AS l ON l.product_ndc = e.ndc
     JOIN core.firm_mention AS m
       ON m.role = 'spl_establishment' AND m.record_key = e.document_id AND m._line = e._line
     JOIN firm_country AS fc ON fc.firm_id = m.firm_id
@@ -88,9 +87,8 @@ WITH holder_firm AS (
            array_agg(DISTINCT 'DMF ' || CAST(p.dmf AS VARCHAR) || ' subject names ' || p.place || ' -> '
                      || p.country ORDER BY 'DMF ' || CAST(p.dmf AS VARCHAR) || ' subject names ' || p.place
                      || ' -> ' || p.country) AS evidence
-    FROM sources AS s
-    CROSS JOIN UNNEST(s.dmfs) AS t(dmf)
-    JOIN core.dmf_subject_place AS p ON p.dmf = t.dmf
+    FROM (SELECT unii, firm_id, unnest(dmfs) AS dmf FROM sources) AS s
+    JOIN core.dmf_subject_place AS p ON p.dmf = s.dmf
     GROUP BY s.unii, s.firm_id
 ), registered_sites AS (
     SELECT firm_id, array_agg(DISTINCT country ORDER BY country) AS countries,

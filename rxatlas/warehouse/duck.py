@@ -1,0 +1,129 @@
+"""The default warehouse engine: one DuckDB file, which is also the atlas every command reads."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rxatlas.errors import AtlasMissingError, QueryError
+from rxatlas.warehouse.dialect import DUCKDB
+from rxatlas.warehouse.engine import SCHEMAS
+
+log = logging.getLogger("rxatlas.sql")
+
+# A read-only connection for user SQL: no files, no network, no extensions, settings locked.
+SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+class DuckDBEngine:
+    """A DuckDB database file and the operations every warehouse step needs (the Engine contract)."""
+
+    dialect = DUCKDB
+
+    def __init__(self, path: Path, *, read_only: bool = False, safe: bool = False) -> None:
+        if read_only and not path.exists():
+            raise AtlasMissingError(f"no atlas at {path}; run `rxatlas build` first (or pass --db)")
+        self.path = path
+        self.read_only = read_only
+        # DuckDB shares one database per file and process, so every ordinary connection keeps the default settings;
+        # only the sandbox differs, and it cannot open while another connection to the file is open.
+        config: dict[str, Any] = dict(SAFE_CONFIG) if safe else {}
+        try:
+            self.con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.ConnectionException as exc:
+            raise QueryError(f"the atlas at {path} is already open in this process with other settings; close "
+                             "that connection (e.g. Atlas.close()) before running sandboxed SQL") from exc
+        except duckdb.Error as exc:
+            raise QueryError(f"cannot open the atlas at {path}: {exc}") from exc
+        if not read_only:
+            for schema in SCHEMAS:
+                self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        """Run a statement that returns nothing."""
+        log.debug("%s", sql)
+        self.con.execute(sql, params or []).fetchall()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table."""
+        log.debug("%s", sql)
+        return self.con.sql(sql, params=params or None).to_arrow_table()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """Run a query and return the first value of its first row (None when empty)."""
+        log.debug("%s", sql)
+        rows = self.con.execute(sql, params or []).fetchall()  # fetchone would leave the result open
+        return rows[0][0] if rows else None
+
+    def statement_kinds(self, sql: str) -> list[str]:
+        """Name the kind of each statement in a SQL text (SELECT, COPY, CREATE, ...) without running it."""
+        return [statement.type.name for statement in self.con.extract_statements(sql)]
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable under a temporary name."""
+        self.con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        """Drop a temporary name made by register."""
+        self.con.unregister(name)
+
+    def tables(self, schema: str | None = None) -> list[tuple[str, str]]:
+        """List (schema, table) of every table and view, optionally in one schema."""
+        rows = self.con.sql(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND (? IS NULL OR table_schema = ?) "
+            "ORDER BY 1, 2",
+            params=[schema, schema],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def columns(self, qualified: str) -> list[str]:
+        """The column names of a schema-qualified table or view, in order."""
+        schema, _, name = qualified.rpartition(".")
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema or "main", name]).fetchall()
+        return [r[0] for r in rows]
+
+    def linker_api(self) -> Any:
+        """Splink's DuckDB backend on a private in-memory database, so Splink's tables stay out of the atlas."""
+        from splink import DuckDBAPI
+
+        con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")
+        threads = int(os.environ.get("RXATLAS_THREADS", "0"))
+        if threads:
+            con.execute(f"SET threads = {threads}")
+        return DuckDBAPI(connection=con)
+
+    def close_linker_api(self, api: Any) -> None:
+        """Close the private database of linker_api."""
+        api.duckdb_con.close()
+
+    def exists(self, qualified: str) -> bool:
+        """Tell whether a schema-qualified table or view exists."""
+        schema, _, name = qualified.rpartition(".")
+        return (schema or "main", name) in set(self.tables(schema or "main"))
+
+    def close(self) -> None:
+        """Write everything to the file and close it."""
+        if not self.read_only:
+            self.con.execute("CHECKPOINT")
+        self.con.close()
+
+    def __enter__(self) -> DuckDBEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

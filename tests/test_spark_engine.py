@@ -1,0 +1,126 @@
+"""The Spark engine answers DuckDB-dialect SQL as DuckDB does, keeps its Parquet warehouse, and builds atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from conftest import run_cli
+
+from rxatlas.atlas import Atlas
+from rxatlas.build import build
+from rxatlas.errors import QueryError
+from rxatlas.warehouse.duck import DuckDBEngine
+from rxatlas.warehouse.spark import MANIFEST, SparkEngine
+
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+
+ROWS = pa.table({
+    "g": ["a", "a", "a", "b", "b", "c"],
+    "x": ["y", None, "x", "z", "z", None],
+    "k": [2, 3, 1, None, 5, 1],
+    "s": ["ab-ab", "ba", "abab", "b", "a", "c"],
+    "tokens": [["P", "Q"], ["Q"], [], ["R", "S", "T"], ["S"], ["P"]],
+})
+
+# Each query meets a difference between the engines that the dialect translation must hide.
+QUERIES = {
+    "ordered list with nulls and ties": "SELECT g, list(x ORDER BY k DESC, x) AS v FROM t GROUP BY g",
+    "distinct ordered list": "SELECT g, list(DISTINCT x ORDER BY x) AS v FROM t GROUP BY ALL",
+    "first value by order": "SELECT g, any_value(x ORDER BY k) AS v FROM t GROUP BY g",
+    "string_agg, NULL when no value": "SELECT g, string_agg(DISTINCT x, ' / ' ORDER BY x) AS v FROM t GROUP BY g",
+    "filtered list, NULL when nothing passes":
+        "SELECT g, array_agg(DISTINCT k ORDER BY k) FILTER (WHERE k > 1) AS v FROM t GROUP BY g",
+    "arg_max skips NULL values": "SELECT g, arg_max(x, k) AS v FROM t GROUP BY g",
+    "regexp_replace backreferences": r"SELECT g, regexp_replace(s, '(a)(b)', '\2\1', 'g') AS v FROM t",
+    "anchored regexp_replace": "SELECT g, regexp_replace(s, 'a$', '') AS v FROM t",
+    "1-based list index, NULL out of range": "SELECT g, tokens[1] AS v, tokens[5] AS w FROM t",
+    "unnest in the select list": "SELECT g, unnest(tokens) AS v FROM t",
+    "list intersection size": "SELECT g, array_length(list_intersect(tokens, ['P', 'S'])) AS v FROM t",
+    "temporary table": "CREATE OR REPLACE TEMP TABLE tmp AS SELECT g, count(*) AS v FROM t GROUP BY ALL; "
+                       "SELECT * FROM tmp",
+}
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DuckDBEngine, SparkEngine]]:
+    root = tmp_path_factory.mktemp("engines")
+    duck, spark = DuckDBEngine(root / "atlas.duckdb"), SparkEngine(root / "atlas.parquet")
+    for engine in (duck, spark):
+        engine.register("t", ROWS)
+    yield duck, spark
+    duck.close()
+    spark.close()
+
+
+def _answer(engine: DuckDBEngine | SparkEngine, sql: str) -> list[Any]:
+    *setup, query = [s for s in sql.split("; ") if s.strip()]
+    for statement in setup:
+        engine.execute(statement)
+    return sorted(engine.query(query).to_pylist(), key=repr)
+
+
+@pytest.mark.parametrize("sql", QUERIES.values(), ids=QUERIES.keys())
+def test_spark_answers_like_duckdb(engines: tuple[DuckDBEngine, SparkEngine], sql: str) -> None:
+    duck, spark = engines
+    assert _answer(spark, sql) == _answer(duck, sql)
+
+
+def test_spark_refusals_name_the_statement(engines: tuple[DuckDBEngine, SparkEngine]) -> None:
+    with pytest.raises(QueryError, match=r"Spark refused SELECT no_such_column FROM t: .*UNRESOLVED_COLUMN"):
+        engines[1].query("SELECT no_such_column FROM t")
+
+
+def test_a_reopened_warehouse_keeps_tables_views_deletes_and_new_columns(tmp_path: Path) -> None:
+    with SparkEngine(tmp_path) as spark:
+        spark.execute("CREATE TABLE raw.r (id BIGINT, _snapshot DATE)")
+        spark.execute("INSERT INTO raw.r VALUES (1, DATE '2025-01-01'), (2, DATE '2025-02-01'), (3, NULL)")
+        spark.execute("CREATE OR REPLACE VIEW latest.r AS SELECT * FROM raw.r "
+                      "WHERE _snapshot = (SELECT max(_snapshot) FROM raw.r)")
+        spark.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS one")
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    assert manifest["tables"] == {"raw.r": ["id", "_snapshot"]} and list(manifest["views"]) == ["latest.r"]
+    assert not (tmp_path / "_work").exists()
+
+    with SparkEngine(tmp_path) as spark:
+        assert spark.query("SELECT id FROM latest.r").to_pylist() == [{"id": 2}]
+        spark.execute("DELETE FROM raw.r WHERE _snapshot = ?", ["2025-02-01"])
+        assert spark.query("SELECT id FROM latest.r").to_pylist() == [{"id": 1}]
+        spark.execute('ALTER TABLE raw.r ADD COLUMN "note" VARCHAR')
+        spark.register("incoming", pa.table({"note": ["new"], "id": [4]}))
+        spark.execute("INSERT INTO raw.r BY NAME SELECT * FROM incoming")
+        assert spark.columns("raw.r") == ["id", "_snapshot", "note"]
+        assert sorted(spark.query("SELECT id, note FROM raw.r").to_pylist(), key=repr) == [
+            {"id": 1, "note": None}, {"id": 3, "note": None}, {"id": 4, "note": "new"}]
+        assert not spark.exists("scratch")
+
+
+def _state(db: Path) -> tuple[str, str]:
+    folder = db.with_suffix(".parquet")
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    return hashlib.sha256(db.read_bytes()).hexdigest(), "\n".join(files) + (folder / MANIFEST).read_text()
+
+
+def test_spark_build_publishes_an_atlas_and_a_failed_build_changes_nothing(tmp_path: Path, data_dir: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    report = build(["fda_dmf"], db=db, mirror=str(data_dir), cache=tmp_path / "cache", engine="spark")
+    assert report.engine == "spark" and (tmp_path / "atlas.parquet" / MANIFEST).exists()
+    with Atlas(db) as atlas:
+        assert atlas.facts()["fda_dmf"] == {"dmfs": 39428, "active_type_ii": 14391}
+        assert atlas.sql("SELECT count(*) AS n FROM core.dmf_holder").to_pylist()[0]["n"] > 8000
+    before = _state(db)
+
+    mirror = tmp_path / "mirror" / "fda_dmf"
+    mirror.mkdir(parents=True)
+    real = next((data_dir / "fda_dmf").glob("dmf_list_*.csv.gz"))
+    (mirror / real.name).write_bytes(real.read_bytes()[:50_000])
+    result = run_cli("build", "fda_dmf", "--engine", "spark", "--db", str(db), "--mirror", str(mirror.parent))
+
+    assert result.returncode == 1 and "the file is truncated or corrupt" in result.stderr
+    assert _state(db) == before
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name or ".old-" in p.name] == []

@@ -1,0 +1,162 @@
+"""The atlas built on Spark (local mode) equals the atlas built on DuckDB, from the same real snapshot.
+
+The Spark build runs the cluster entry point (rxatlas.warehouse.spark_job) in a child process where opening a DuckDB
+connection, or importing duckdb from rxatlas code, fails; its Parquet folder is then published into an atlas file.
+Run on their own with `pytest -m spark`.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from rxatlas.atlas import Atlas
+from rxatlas.supply.headline import headline
+from rxatlas.warehouse.publish import publish
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
+
+# Runs a module as __main__ with DuckDB out of reach: no rxatlas module may import duckdb and no DuckDB query may run.
+# Splink imports duckdb itself, and its base DatabaseAPI opens an in-memory connection even on the Spark backend
+# (used only for EM training and charts); that one connection may exist but fails on any use.
+GUARD = """
+import builtins, runpy, sys, traceback
+import duckdb
+
+def refuse(*args, **kwargs):
+    raise AssertionError("DuckDB was used on the Spark path:\\n" + "".join(traceback.format_stack(limit=8)))
+
+class Idle:
+    def __getattr__(self, name):
+        refuse()
+
+def connect(*args, **kwargs):
+    if sys._getframe(1).f_code.co_filename.endswith("splink/internals/database_api.py"):
+        return Idle()
+    refuse()
+
+for name in ("sql", "query", "execute", "read_parquet", "from_arrow", "table", "register"):
+    setattr(duckdb, name, refuse)
+duckdb.connect = connect
+real_import = builtins.__import__
+
+def guarded(name, globals=None, locals=None, fromlist=(), level=0):
+    importer = (globals or {}).get("__name__") or ""
+    if name.split(".")[0] == "duckdb" and importer.startswith("rxatlas"):
+        raise AssertionError(f"{importer} imports duckdb on the Spark path")
+    return real_import(name, globals, locals, fromlist, level)
+
+builtins.__import__ = guarded
+module = sys.argv.pop(1)
+sys.argv[0] = module
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+# Columns that differ between any two builds by design: load ids and load times.
+PER_BUILD = {"_load_id", "load_id", "loaded_at"}
+
+
+def _guarded(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", GUARD, module, *args], capture_output=True, text=True,
+                          timeout=1500, env=env)
+
+
+@pytest.fixture(scope="session")
+def spark_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """The snapshot built by spark_job on Spark local mode, then published into an atlas file."""
+    root = tmp_path_factory.mktemp("spark")
+    folder = root / "atlas.parquet"
+    done = _guarded("rxatlas.warehouse.spark_job", "--warehouse", str(folder), "--mirror", str(data_dir),
+                    "--cache", str(root / "cache"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    db = root / "atlas.duckdb"
+    publish(folder, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def both(atlas_db: Path, spark_atlas: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]]:
+    duck = duckdb.connect(str(atlas_db), read_only=True)
+    spark = duckdb.connect(str(spark_atlas), read_only=True)
+    yield duck, spark
+    duck.close()
+    spark.close()
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = con.execute("SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
+                       "WHERE table_catalog = current_database() ORDER BY 1, ordinal_position").fetchall()
+    tables: dict[str, list[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, []).append(column)
+    return tables
+
+
+def _rounded(value: Any) -> Any:
+    """A value with every float rounded to 6 decimals, lists and structs included (maps become sorted items)."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _rounded(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_rounded(v) for v in value)
+    return value
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    select = ", ".join(f'"{c}"' for c in columns)
+    return sorted((_rounded(r) for r in con.execute(f"SELECT {select} FROM {table}").fetchall()), key=repr)
+
+
+def test_the_guard_refuses_duckdb() -> None:
+    done = _guarded("rxatlas.atlas")  # the query layer reads atlas files with DuckDB
+    assert done.returncode != 0 and "imports duckdb on the Spark path" in done.stderr
+
+
+def test_same_tables_columns_and_row_counts(both: tuple[duckdb.DuckDBPyConnection, ...]) -> None:
+    duck, spark = both
+    duck_tables, spark_tables = _tables(duck), _tables(spark)
+    assert duck_tables == spark_tables
+    counts = {t: (duck.execute(f"SELECT count(*) FROM {t}").fetchone(), spark.execute(f"SELECT count(*) FROM {t}")
+                  .fetchone()) for t in duck_tables}
+    assert {t: c for t, c in counts.items() if c[0] != c[1]} == {}
+    assert counts["core.firm"][0] and counts["core.api_source"][0] and counts["core.substance_metrics"][0]
+
+
+def test_resolved_firm_countries_are_identical(both: tuple[duckdb.DuckDBPyConnection, ...]) -> None:
+    duck, spark = both
+    for table, columns in {"core.firm": ["firm_id", "country_iso2", "countries", "parent_firm_id"],
+                           "core.firm_mention": ["mention_id", "firm_id", "method", "score"],
+                           "core.dmf_holder": ["holder", "firm_id", "country", "confidence", "method"],
+                           "core.sponsor_country": ["firm_id", "country_iso2", "method"]}.items():
+        assert _rows(duck, table, columns) == _rows(spark, table, columns), table
+
+
+def test_substance_metrics_agree_to_six_decimals(both: tuple[duckdb.DuckDBPyConnection, ...]) -> None:
+    duck, spark = both
+    columns = _tables(duck)["core.substance_metrics"]
+    assert _rows(duck, "core.substance_metrics", columns) == _rows(spark, "core.substance_metrics", columns)
+
+
+def test_headline_figures_agree_to_six_decimals(atlas_db: Path, spark_atlas: Path) -> None:
+    with Atlas(atlas_db) as duck, Atlas(spark_atlas) as spark:
+        figures = _rounded(headline(duck.engine))
+        assert figures == _rounded(headline(spark.engine))
+    assert figures
+
+
+def test_every_table_is_identical_apart_from_load_ids(both: tuple[duckdb.DuckDBPyConnection, ...]) -> None:
+    duck, spark = both
+    differing = []
+    for table, columns in _tables(duck).items():
+        kept = [c for c in columns if c not in PER_BUILD]
+        if _rows(duck, table, kept) != _rows(spark, table, kept):
+            differing.append(table)
+    assert differing == []
