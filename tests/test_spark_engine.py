@@ -116,6 +116,8 @@ def test_a_reopened_warehouse_keeps_tables_views_deletes_and_new_columns(tmp_pat
         assert sorted(spark.query("SELECT id, note FROM raw.r").to_pylist(), key=repr) == [
             {"id": 1, "note": None}, {"id": 3, "note": None}, {"id": 4, "note": "new"}]
         assert not spark.exists("scratch")
+        spark.execute("DELETE FROM raw.r")
+        assert spark.scalar("SELECT count(*) FROM raw.r") == 0
 
 
 def _state(db: Path) -> tuple[str, str]:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import pytest
+import sqlglot
 
 from rxatlas.errors import BuildError
-from rxatlas.warehouse.dialect import DUCKDB, SPARK, statements
+from rxatlas.warehouse.dialect import DUCKDB, SPARK, Dialect, translate
+
+
+def statements(sql: str, dialect: Dialect) -> list[str]:
+    """A DuckDB SQL text as the statements the dialect runs."""
+    return [t.sql(dialect.name) for s in sqlglot.parse(sql, read="duckdb") if s for t in translate(s, dialect)]
 
 
 def test_duckdb_sql_is_left_as_written() -> None:
-    sql = "CREATE OR REPLACE TABLE core.x AS SELECT list(a ORDER BY b) FROM t"
-    assert statements(sql, DUCKDB) == [sql]
+    (tree,) = sqlglot.parse("CREATE OR REPLACE TABLE core.x AS SELECT list(a ORDER BY b) FROM t", read="duckdb")
+    assert translate(tree, DUCKDB) == [tree]
 
 
 def test_replaced_tables_are_dropped_and_created_as_parquet_without_constraints() -> None:

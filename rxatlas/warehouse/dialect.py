@@ -150,12 +150,3 @@ def _create_table(tree: exp.Create, dialect: Dialect) -> list[exp.Expr]:
         tree.set("properties", exp.Properties(expressions=props))
     statements.append(tree)
     return statements
-
-
-def statements(sql: str, dialect: Dialect) -> list[str]:
-    """Translate a DuckDB SQL text into the statements this dialect runs, as SQL strings."""
-    parsed = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    if dialect.name == "duckdb":
-        return [sql]
-    return [t.sql(dialect=dialect.name, unsupported_level=sqlglot.ErrorLevel.RAISE)
-            for s in parsed for t in translate(s, dialect)]

@@ -20,11 +20,11 @@ from sqlglot import exp
 
 from rxatlas.errors import BuildError, QueryError
 from rxatlas.warehouse.dialect import SPARK, translate
+from rxatlas.warehouse.engine import SCHEMAS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-SCHEMAS = ("meta", "raw", "latest", "core")
 WORK = "work"  # unqualified (temporary) tables of build steps; dropped when the engine closes
 MANIFEST = "rxatlas-manifest.json"  # no leading "_": Spark hides such files from reads
 
@@ -185,7 +185,7 @@ class SparkEngine:
         """DELETE on Parquet: rewrite the table with the rows the condition does not match."""
         table = statement.this
         where = statement.args.get("where")
-        condition = exp.func("COALESCE", where.this.copy(), exp.false()) if where else exp.false()
+        condition = exp.func("COALESCE", where.this.copy(), exp.false()) if where else exp.true()
         kept = self._sql(exp.select("*").from_(table.copy()).where(exp.not_(condition)), params)
         kept.localCheckpoint(eager=True).write.mode("overwrite").insertInto(
             self._physical(table.sql("duckdb")), overwrite=True)
