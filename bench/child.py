@@ -17,6 +17,7 @@ class ChildRun:
     wall_s: float
     peak_rss_mib: float
     stdout: str
+    cpu_s: float = 0.0  # user + system time of the child and its threads
 
 
 def run_child(argv: list[str], env: dict[str, str] | None = None) -> ChildRun:
@@ -31,7 +32,8 @@ def run_child(argv: list[str], env: dict[str, str] | None = None) -> ChildRun:
             err.seek(0)
             raise SystemExit(f"{' '.join(argv)[:200]} failed ({code}): {err.read().decode()[-2000:]}")
         out.seek(0)
-        return ChildRun(round(wall, 2), round(usage.ru_maxrss / 1024, 1), out.read().decode())
+        return ChildRun(round(wall, 2), round(usage.ru_maxrss / 1024, 1), out.read().decode(),
+                        round(usage.ru_utime + usage.ru_stime, 3))
 
 
 def python_child(code: str, *args: str, env: dict[str, str] | None = None) -> ChildRun:

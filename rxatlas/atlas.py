@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from rxatlas import settings
-from rxatlas.errors import InputError, QueryError
+from rxatlas.errors import InputError, MissingTableError, QueryError
 from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.steps import referenced_tables, source_of
 
-# Statement kinds rxatlas sql runs; the sandboxed connection refuses file and network access besides.
-READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+# The statement kind rxatlas sql runs (also under EXPLAIN [ANALYZE]); the sandboxed connection refuses file and
+# network access besides. Limits: settings.LIMITS sql_seconds, sql_rows and sql_memory_mb.
+READ_ONLY_STATEMENT = "SELECT"
 
 SOURCES_SQL = """
 WITH ranked_files AS (
@@ -109,7 +109,7 @@ class Atlas:
             for fact in source.facts:
                 try:
                     values[fact.name] = int(self.engine.scalar(fact.sql))
-                except duckdb.CatalogException:  # the source is not loaded in this atlas
+                except MissingTableError:  # the source is not loaded in this atlas
                     continue
             if values:
                 out[source.id] = values
@@ -165,6 +165,12 @@ class Atlas:
 
         return firms_of_source(self.engine, source)
 
+    def substances(self, source: str = "dmf") -> pa.Table:
+        """Every active Type II DMF (or linked bulk listing) with its kind, substance, UNII, form and reason."""
+        from rxatlas.supply.qualify import classified
+
+        return classified(self.engine, source)
+
     def resolve_report(self) -> pa.Table:
         """Firm-link coverage, methods and score distribution per source and role."""
         from rxatlas.resolve.lookup import resolve_report
@@ -184,6 +190,9 @@ class Atlas:
         """Write every table of the given schemas to folder as Parquet or CSV; return the files."""
         if fmt not in ("parquet", "csv"):
             raise InputError(f"unknown export format {fmt!r}; use parquet or csv")
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -214,20 +223,30 @@ def _csv_safe(data: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, names=data.column_names)
 
 
+def _explained(engine: DuckDBEngine, statement: str) -> str:
+    """The kind of statement an EXPLAIN [ANALYZE] statement runs (EXPLAIN ANALYZE executes it)."""
+    starts = [at for at, kind in duckdb.tokenize(statement) if kind != duckdb.token_type.comment]
+    skip = 2 if len(starts) > 1 and re.match(r"ANALY[SZ]E\b", statement[starts[1]:], re.IGNORECASE) else 1
+    inner = engine.statement_kinds(statement[starts[skip]:]) if len(starts) > skip else []
+    return inner[0] if len(inner) == 1 else "EXPLAIN"
+
+
 def sql(query: str, db: str | Path | None = None) -> pa.Table:
-    """Run one read-only SQL query on the atlas in a sandboxed connection and return Arrow."""
+    """Run one read-only SQL query on the atlas in a sandboxed connection, within time, row and memory limits."""
     path = settings.db_path(db)
-    engine = DuckDBEngine(path, read_only=True, safe=True)
+    max_rows, seconds = settings.limit("sql_rows"), settings.limit("sql_seconds")
+    engine = DuckDBEngine(path, read_only=True, safe=True, memory_mb=settings.limit("sql_memory_mb"))
     try:
-        writes = [k for k in engine.statement_kinds(query) if k not in READ_ONLY_STATEMENTS]
-        if writes:
-            raise QueryError(f"query refused: rxatlas sql runs read-only SELECT queries, not {writes[0]}; "
-                             "use `rxatlas export` to write tables to files")
-        return engine.query(query)
-    except duckdb.PermissionException as exc:
-        raise QueryError(f"query refused: {exc}; rxatlas sql reads only the atlas's own tables") from exc
-    except duckdb.Error as exc:
-        raise QueryError(f"query failed: {exc}") from exc
+        statements = engine.statements(query)
+        if len(statements) != 1:
+            raise QueryError(f"query refused: rxatlas sql runs one SELECT query, not {len(statements)} statements; "
+                             "remove the ';' between them and run them one at a time")
+        kind = statements[0].type.name
+        if kind == "EXPLAIN":
+            kind = _explained(engine, statements[0].query)
+        if kind != READ_ONLY_STATEMENT:
+            raise QueryError(f"query refused: rxatlas sql runs read-only SELECT queries (also under EXPLAIN), "
+                             f"not {kind}; use `rxatlas export` to write tables to files")
+        return engine.query_limited(query, max_rows, seconds)
     finally:
         engine.close()
-

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rxatlas import settings
-from rxatlas.errors import BuildError, RxAtlasError
+from rxatlas.errors import BuildError, InputError, RxAtlasError
 from rxatlas.sources import get_sources
 from rxatlas.sources.base import Source
 from rxatlas.sources.fetch import locate
-from rxatlas.warehouse.engine import Engine, engine_name, open_engine
+from rxatlas.warehouse.engine import ENGINES, Engine
 from rxatlas.warehouse.load import ensure_meta, parse_source, store
 from rxatlas.warehouse.steps import Step, StepResult, model_steps, run_steps
 
@@ -130,6 +130,25 @@ def fill(engine: Engine, sources: list[Source], mirror: str | None, cache_dir: P
     rep.start("warehouse models", len(steps))
     report.steps = run_steps(engine, steps, lambda name: rep.advance(0))
     rep.finish("warehouse models")
+
+
+def engine_name(name: str | None = None) -> str:
+    """The build engine to use: the argument, else RXATLAS_ENGINE, else duckdb."""
+    chosen = (name or os.environ.get("RXATLAS_ENGINE") or "duckdb").lower()
+    if chosen not in ENGINES:
+        raise InputError(f"unknown engine {chosen!r}; use one of {', '.join(ENGINES)} (--engine or RXATLAS_ENGINE)")
+    return chosen
+
+
+def open_engine(name: str, path: Path) -> Engine:
+    """Open a writable warehouse at path on the named engine (a DuckDB file, or a Spark Parquet folder)."""
+    if name == "spark":
+        from rxatlas.warehouse.spark import SparkEngine
+
+        return SparkEngine(path)
+    from rxatlas.warehouse.duck import DuckDBEngine
+
+    return DuckDBEngine(path)
 
 
 def build(

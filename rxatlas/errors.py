@@ -68,3 +68,11 @@ class QueryError(RxAtlasError):
 
 class InputError(RxAtlasError):
     """A user-supplied argument or file is not usable."""
+
+
+class MissingExtraError(RxAtlasError):
+    """A command needs an optional dependency that is not installed; names the extra that installs it."""
+
+
+class MissingTableError(QueryError):
+    """A query needs a table or view the atlas does not hold (a source not loaded, or an atlas built before it)."""

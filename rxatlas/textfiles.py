@@ -1,61 +1,77 @@
-"""Text files users bring (supplier lists, portfolios): which encoding they are in, or a clear error."""
+"""Text files users bring (supplier lists, portfolios): their encoding when it is certain, else a clear error.
+
+Certain means a byte order mark (UTF-8, UTF-16, UTF-32) or text that decodes as strict UTF-8 without NUL
+characters. Anything else (CP949, GB18030, Shift-JIS, Windows-1252, UTF-16 without a mark) decodes without error
+in several encodings into different text, so rxatlas does not guess: the user names the encoding.
+"""
 
 from __future__ import annotations
 
 import codecs
-import re
 from pathlib import Path
 
 from rxatlas.errors import InputError
 
-SAMPLE_BYTES = 1 << 20
-# Legacy encodings and the characters a right guess produces; a wrong guess gives mojibake of other scripts.
-SCRIPTS = {
-    "cp949": re.compile(r"[\uac00-\ud7a3]"),
-    "gb18030": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
-    "cp1252": re.compile(r"[A-Za-z\u00c0-\u00ff]"),
-}
-_NAMES = {"cp949": "CP949/EUC-KR", "gb18030": "GB18030", "cp1252": "Windows-1252"}
-_HAN_IN_LATIN = re.compile(r"[A-Za-z][\u3400-\u4dbf\u4e00-\u9fff][A-Za-z]")
+BLOCK = 1 << 20
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+ASK = ("give --encoding (e.g. cp949 or euc-kr for Korean, gb18030 for Chinese, shift_jis for Japanese, cp1252 for "
+       "Western European, utf-16-le) or save the file as UTF-8 (CSV UTF-8 in Excel) or as Excel")
 
 
-def _first_bad_line(path: Path, encoding: str) -> int | None:
+def checked_encoding(name: str) -> str:
+    """A text encoding the user named, or a clear error when Python does not know it."""
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError) as exc:
+        raise InputError(f"unknown encoding {name!r}; use a name such as utf-8, cp949, euc-kr, gb18030, "
+                         "shift_jis, cp1252 or utf-16") from exc
+
+
+def first_bad_line(path: Path, encoding: str) -> int | None:
+    """The first line of a file that does not decode in an encoding (or holds a NUL character), else None."""
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
+    with open(path, "rb") as fh:
+        while block := fh.read(BLOCK):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return line + block[:exc.start].count(b"\n")
+            if "\x00" in text:
+                return line + text[:text.index("\x00")].count("\n")
+            line += text.count("\n")
     try:
-        with open(path, "rb") as fh:
-            while block := fh.read(SAMPLE_BYTES):
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as exc:
-                    return line + block[:exc.start].count(b"\n")
-                line += block.count(b"\n")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return line
     return None
 
 
-def detect_encoding(path: Path, legacy: tuple[str, ...] = ("cp949", "gb18030")) -> str:
-    """UTF-8 (with or without BOM), else the first legacy encoding that reads the file as its own script."""
-    bad_line = _first_bad_line(path, "utf-8-sig")
-    if bad_line is None:
-        return "utf-8-sig"
+def detect_encoding(path: Path, encoding: str | None = None, ask: str = ASK) -> str:
+    """The file's encoding: the one given (checked to decode), a byte order mark's, or strict UTF-8; else an error.
+
+    `ask` says what the user can do when the encoding is not certain.
+    """
+    if encoding is not None:
+        used = checked_encoding(encoding)
+        bad = first_bad_line(path, used)
+        if bad is not None:
+            raise InputError(f"{path} line {bad}: the text is not valid {encoding} (or holds NUL characters); "
+                             f"check the encoding: {ask}")
+        return used
     with open(path, "rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
-    for encoding in legacy:
-        if _first_bad_line(path, encoding) is not None:
-            continue
-        text = head.decode(encoding, errors="ignore")
-        wide = [c for c in text if ord(c) > 127]
-        if (
-            wide
-            and sum(bool(SCRIPTS[encoding].match(c)) for c in wide) >= 0.8 * len(wide)
-            and len(_HAN_IN_LATIN.findall(text)) <= 0.05 * len(wide)
-        ):
-            return encoding
-    tried = ", ".join(["UTF-8", *(_NAMES[e] for e in legacy)])
-    raise InputError(
-        f"{path} line {bad_line}: the file is not UTF-8 and cannot tell the text encoding (tried {tried}); "
-        "save the file as UTF-8 (CSV UTF-8 in Excel) or Excel, or give --encoding"
-    )
+        head = fh.read(4)
+    used = next((name for bom, name in BOMS if head.startswith(bom)), "utf-8-sig")
+    bad = first_bad_line(path, used)
+    if bad is None:
+        return used
+    if used != "utf-8-sig":
+        raise InputError(f"{path} line {bad}: the file starts with a {used.upper()} byte order mark but does not "
+                         f"decode as {used.upper()}; save it again, or {ask}")
+    raise InputError(f"{path} line {bad}: the file is not UTF-8 and rxatlas does not guess text encodings; {ask}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -14,9 +15,46 @@ from rxatlas.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 
 
-def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The line of a YAML node addressed by a pydantic error location (keys and list indexes)."""
-    node = yaml.compose(text)
+class StrictLoader(yaml.SafeLoader):
+    """YAML as people mean it: only true/false are booleans (NO is Norway), and a key given twice is an error."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice (first on line {seen[key]}); keep one",
+                    key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                   list("tTfF"))
+
+
+def parse(text: str, where: str, hint: str) -> Any:
+    """Parse YAML (or JSON) text strictly; every problem is an InputError naming `where` and its line."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: not valid YAML ({' '.join(str(exc).split())}); {hint}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{where}: nested too deeply to be a real file; {hint}") from exc
+    except ValueError as exc:  # a value YAML reads as a date or number that cannot be one, e.g. 2028-13-45
+        raise InputError(f"{where}: a value cannot be read ({exc}); write dates as YYYY-MM-DD; {hint}") from exc
+
+
+def line_of(text: str | yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The line of a YAML node (in text, or a composed node) addressed by a pydantic error location."""
+    node = yaml.compose(text, Loader=StrictLoader) if isinstance(text, str) else text
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             found = next((v for k, v in node.value if k.value == part), None)
@@ -63,22 +101,24 @@ def _tag_of(model: type[BaseModel]) -> Any:
     return args[0] if len(args) == 1 else None
 
 
-def load_model(text: str, where: str, model: type[M], hint: str = "fix the file") -> M:
-    """Parse YAML text and validate it against a model; raise InputError naming every problem's line."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where}: not valid YAML ({exc}); {hint}") from exc
+def load_model(text: str, where: str, model: type[M], hint: str = "fix the file", max_errors: int = 50) -> M:
+    """Parse YAML text and validate it against a model; raise InputError naming the line of each problem
+    (the first max_errors of them)."""
+    data = parse(text, where, hint)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
+        errors = exc.errors()
+        tree = yaml.compose(text, Loader=StrictLoader)  # once: composing per error is quadratic
+        for err in errors[:max_errors]:
             loc = tuple(err["loc"])
-            line = line_of(text, loc)
+            line = line_of(tree, loc)
             field = ".".join(str(p) for p in loc) or "(top level)"
             message = err["msg"]
             if err["type"] == "extra_forbidden":
                 message = f"unknown field; allowed fields here: {', '.join(allowed_fields(model, loc))}"
             problems.append(f"{where}" + (f" line {line}" if line else "") + f", field {field}: {message}")
+        if len(errors) > max_errors:
+            problems.append(f"and {len(errors) - max_errors} more problems")
         raise InputError("; ".join(problems) + f"; {hint}") from exc

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,8 @@ DATA = Path(os.environ.get("RXATLAS_TEST_DATA", ROOT.parent / "shared" / "data")
 EVAL = DATA.parent / "eval"
 BAD = Path(__file__).parent / "bad"
 RXATLAS = Path(sys.executable).with_name("rxatlas")
+FULL_BUILD = ("import sys; from rxatlas.build import build; "
+              "build(db=sys.argv[1], mirror=sys.argv[2], cache=sys.argv[3])")
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +40,65 @@ def data_dir() -> Path:
     return DATA
 
 
+def _shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session shared by all its xdist workers (the session's own folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on path (a file beside what it guards) across processes."""
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _full_atlas_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start building the full atlas in the background as the session starts, if any test needs it.
+
+    Tests that need it run last (pytest_collection_modifyitems), so both workers run the other tests meanwhile and
+    the atlas is built once per session, not once per worker.
+    """
+    started = None
+    folder = _shared(tmp_path_factory) / "atlas"
+    if any("atlas_db" in item.fixturenames for item in request.session.items):
+        folder.mkdir(exist_ok=True)
+        with _locked(folder / "lock"):
+            if not (folder / "log").exists():
+                with (folder / "log").open("w") as log:
+                    started = subprocess.Popen(
+                        ["sh", "-c", f'"$0" -c "{FULL_BUILD}" "$@"; echo $? > "$1.rc"', sys.executable,
+                         str(folder / "atlas.duckdb"), str(DATA), str(folder / "cache")],
+                        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    yield
+    if started:
+        started.wait()  # another worker may still be waiting for it
+
+
 @pytest.fixture(scope="session")
 def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    """An atlas built once from every source in the real snapshot (read-only for tests)."""
-    db = tmp_path_factory.mktemp("atlas") / "atlas.duckdb"
-    build(db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
+    """An atlas built once per session from every source in the real snapshot (read-only for tests)."""
+    folder = _shared(tmp_path_factory) / "atlas"
+    db, rc = folder / "atlas.duckdb", folder / "atlas.duckdb.rc"
+    while not rc.exists():
+        time.sleep(0.5)
+    if rc.read_text().strip() != "0":
+        pytest.fail(f"the session atlas failed to build:\n{(folder / 'log').read_text()[-3000:]}")
     return db
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slowest groups first (Spark, the wheel) and the tests of the full atlas last, while it builds."""
+
+    def rank(item: pytest.Item) -> int:
+        full = "atlas_db" in item.fixturenames
+        if item.get_closest_marker("spark") or (item.get_closest_marker("slow") and not full):
+            return 0
+        return 2 if full else 1
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")
@@ -67,16 +125,16 @@ def dmf_atlas(source_atlas: Callable[..., Path]) -> Path:
 
 @pytest.fixture(scope="session")
 def source_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Callable[..., Path]:
-    """Build an atlas of only the named sources from the real snapshot, once per set of names, and return it."""
-    built: dict[tuple[str, ...], Path] = {}
-
+    """Build an atlas of only the named sources from the real snapshot, once per set of names and session."""
     def make(*sources: str) -> Path:
-        key = tuple(sorted(sources))
-        if key not in built:
-            db = tmp_path_factory.mktemp("_".join(key)) / "atlas.duckdb"
-            build(list(key), db=db, mirror=str(data_dir), cache=tmp_path_factory.mktemp("cache"))
-            built[key] = db
-        return built[key]
+        folder = _shared(tmp_path_factory) / "_".join(sorted(sources))
+        folder.mkdir(exist_ok=True)
+        db = folder / "atlas.duckdb"
+        with _locked(folder / "lock"):  # one build per session, whichever worker asks first
+            if not (folder / "done").exists():
+                build(sorted(sources), db=db, mirror=str(data_dir), cache=folder / "cache")
+                (folder / "done").touch()
+        return db
 
     return make
 

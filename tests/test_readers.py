@@ -73,7 +73,7 @@ def test_zip_member_failing_its_checksum(tmp_path: Path) -> None:
         zf.writestr("dmf.csv", DMF_HEADER + DMF_ROWS)
     path = _file(tmp_path, "dmf.zip", buffer.getvalue().replace(b"ASPIRIN", b"ASPIRIX"))
     problem = _problem(path, HEADER, member="*.csv")
-    assert problem.message.startswith("the file is truncated or corrupt before its first line (Bad CRC-32")
+    assert problem.message.startswith("archive member dmf.csv is corrupt (its CRC-32 check fails)")
     assert problem.line is None
 
 

@@ -82,6 +82,49 @@ def test_fei_linked_mentions_join_the_establishment_firm(atlas: Atlas) -> None:
     assert stray == 0
 
 
+@pytest.mark.parametrize(("plant_or_variant", "company"), [
+    ("Zhejiang Medicine Co., Ltd. Xinchang Pharmaceutical Factory", "ZHEJIANG MEDICINE CO LTD"),
+    ("ZHEJIANG MEDICINE CO LTD XINCHANG PHARMACEUTICAL FACTORY", "ZHEJIANG MEDICINE CO LTD"),
+    ("Shenzhen Salubris Pharmaceutical Co., Ltd. Pingshan Pharmaceutical Factory",
+     "SHENZHEN SALUBRIS PHARMACEUTICALS CO LTD"),
+    ("Everlight Chemical Industrial Corporation Kuanyin II Plant", "EVERLIGHT CHEMICAL INDUSTRIAL CORP"),
+    ("QILU PHARMACEUTICAL CO LTD (LAOLING SITE)", "QILU PHARMACEUTICAL CO LTD"),
+    ("Atabay Kimya Sanayi ve Ticaret Anonim Sirketi", "Atabay Kimya Sanayi ve Ticaret A.S."),
+    ("B. Braun Melsungen Aktiengesellschaft", "B BRAUN MELSUNGEN AG"),
+])
+def test_plants_and_written_out_legal_forms_join_their_company(
+    atlas: Atlas, plant_or_variant: str, company: str
+) -> None:
+    (plant,) = _firms_of(atlas, plant_or_variant)
+    assert _firms_of(atlas, company) == {plant}
+    if plant_or_variant.upper() != company.upper():
+        evidence = atlas.engine.query(
+            "SELECT DISTINCT unnest(evidence) AS e FROM core.firm_mention WHERE mention_name = '"
+            + plant_or_variant.replace("'", "''") + "'").column("e").to_pylist()
+        assert evidence
+
+
+def test_one_firm_once_per_substance(atlas: Atlas) -> None:
+    """No substance lists two firms whose mentions name one legal entity (same key and country)."""
+    twins = atlas.engine.query(
+        "WITH k AS (SELECT DISTINCT m.firm_id, m.name_key, f.country_iso2 FROM core.firm_mention m "
+        "JOIN core.firm f USING (firm_id) WHERE f.country_iso2 IS NOT NULL) "
+        "SELECT s.unii, k.name_key, k.country_iso2 FROM core.api_source s JOIN k USING (firm_id) "
+        "GROUP BY ALL HAVING count(DISTINCT s.firm_id) > 1")
+    assert twins.num_rows == 0, twins.to_pylist()[:5]
+    vancomycin = atlas.engine.query(
+        "SELECT firm_name FROM core.api_source WHERE substance = 'VANCOMYCIN' AND firm_name ILIKE 'zhejiang%'")
+    assert vancomycin.num_rows == 1
+
+
+def test_a_national_legal_form_picks_the_firm_of_its_country(atlas: Atlas) -> None:
+    (row,) = atlas.engine.query(
+        "SELECT DISTINCT firm_id, evidence FROM core.firm_mention "
+        "WHERE role = 'dmf_holder' AND mention_name = 'JANSSEN PHARMACEUTICA NV'").to_pylist()
+    assert row["firm_id"] == firm_id("JANSSEN PHARMA", "BE")
+    assert "legal form NV is not used in US" in row["evidence"][0]
+
+
 def test_no_firm_spans_two_countries(atlas: Atlas) -> None:
     spanning = atlas.engine.query(
         "SELECT firm_id FROM core.firm_mention WHERE country_iso2 IS NOT NULL "

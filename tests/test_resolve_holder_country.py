@@ -60,8 +60,8 @@ def test_dev_set_precision_and_coverage(engine: DuckDBEngine) -> None:
         ("WUXI APPTEC INC", "US", "curated_group"),
         ("ZYDUS WORLDWIDE DMCC", "AE", "curated_group"),
         ("GLAND PHARMA LTD", "IN", "decrs_name"),
-        ("MACCO ORGANIQUES SRO", "CZ", "decrs_by_legal_form"),
-        ("CSL BEHRING GMBH", "DE", "decrs_by_legal_form"),
+        ("MACCO ORGANIQUES SRO", "CZ", "decrs_name"),  # Macco Organiques Inc (CA) is another entity
+        ("CSL BEHRING GMBH", "DE", "decrs_name"),  # CSL Behring AG (CH), L.L.C. (US) are others
         ("MEDICIS PHARMACEUTICAL CORPORATION A DIVISION OF BAUSCH HEALTH US LLC", "US", None),
     ],
 )
@@ -80,6 +80,39 @@ def test_conflicting_evidence_is_left_unknown(holders: dict[str, dict]) -> None:
     lonza = holders["LONZA INC"]
     assert lonza["country"] is None
     assert any("another legal form" in e for e in lonza["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("holder", "not_country"),
+    [
+        ("DIPHARMA SA", "US"),  # Dipharma Inc. (US) is registered; the resolver rejects it for DIPHARMA SPA too
+        ("DIPHARMA SPA", "US"),
+        ("PFIZER SA", "US"),  # Pfizer Inc.
+        ("BIOMERIEUX SA", "US"),  # a compliance record of bioMerieux Inc.
+        ("SANDOZ AG", "AT"),  # Sandoz GmbH (AT): another national form of a name registered in several countries
+    ],
+)
+def test_a_same_name_registration_with_an_incompatible_legal_form_is_not_evidence(
+    holders: dict[str, dict], holder: str, not_country: str
+) -> None:
+    row = holders[holder]
+    assert row["country"] != not_country, row["evidence"]
+    assert any("another legal form, taken for another entity" in e for e in row["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("holder", "country"),
+    [
+        ("SANDOZ GMBH", "AT"),  # two Austrian registrations; Sandoz Inc (US) and Sandoz Pvt Ltd (IN) do not block
+        ("MERCK KGAA", "DE"),  # Merck SL (ES), Merck SA de CV (MX), Merck & Co Inc (US) are other entities
+        ("MERCK AND CO INC", "US"),  # Merck KGaA's compliance record in DE is another entity
+    ],
+)
+def test_other_legal_entities_of_a_group_do_not_block_a_registration(
+    holders: dict[str, dict], holder: str, country: str
+) -> None:
+    row = holders[holder]
+    assert (row["country"], row["confidence"]) == (country, "high"), row["evidence"]
 
 
 def test_site_countries_are_kept_apart_from_the_seat(holders: dict[str, dict]) -> None:

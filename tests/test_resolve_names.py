@@ -60,6 +60,42 @@ def test_legal_forms_are_stripped_and_recorded(name: str, key: str, forms: tuple
 
 
 @pytest.mark.parametrize(
+    ("written_out", "abbreviated"),
+    [
+        # the example, and other firms of the DMF list, DECRS and NDC listings written both ways
+        ("Atabay Kimya Sanayi ve Ticaret Anonim Sirketi", "ATABAY KIMYA SANAYI VE TICARET AS"),
+        ("DEVA HOLDING ANONIM SIRKETI", "Deva Holding A.S."),
+        ("MUSTAFA NEVZAT ILAC SANAYII AS", "Mustafa Nevzat Ilac Sanayi A.S."),
+        ("Teva Pharmaceutical Works Private Limited Company", "TEVA PHARMACEUTICAL WORKS PVT LTD"),
+        ("BASF AKTIENGESELLSCHAFT", "BASF AG"),
+        ("SCHERING AKTIENGESELLSCHAFT", "Schering AG"),
+        ("MERCK Kommanditgesellschaft auf Aktien", "MERCK KGAA"),
+        ("BIOCHEMIC GESELLSCHAFT MBH", "Biochemic GmbH"),
+        ("X Gesellschaft mit beschränkter Haftung", "X GmbH"),
+        ("PVP SOCIEDADE ANONIMA", "PVP S.A."),
+        ("Compradores y Exportadores de Cafe, Sociedad Anonima", "COMPRADORES Y EXPORTADORES DE CAFE SA"),
+        ("EUMEDICA PHARMACEUTICALS INDUSTRIES SOCIEDAD LIMITADA", "Eumedica Pharmaceuticals Industries S.L."),
+        ("ALKALOIDA Vegyeszeti Gyar zartkoruen mukodo Reszvenytarsasag", "ALKALOIDA VEGYESZETI GYAR ZRT"),
+        ("AGIMEXPHARM PHARMACEUTICAL JOINT STOCK COMPANY", "Agimexpharm Pharmaceutical JSC"),
+        ("ACS DOBFAR SOCIETA PER AZIONI", "ACS Dobfar S.p.A."),
+        ("X PRIVATE LIMITED", "X PVT. LTD."),
+    ],
+)
+def test_legal_forms_written_out_or_abbreviated_give_one_key(written_out: str, abbreviated: str) -> None:
+    long, short = normalize(written_out), normalize(abbreviated)
+    assert (long.key, long.legal_forms) == (short.key, short.legal_forms)
+    assert long.legal_forms
+
+
+def test_a_written_out_form_keeps_its_country_hint() -> None:
+    assert legal_form_countries(normalize("Atabay Kimya Sanayi ve Ticaret Anonim Sirketi")) >= {"TR"}
+    assert legal_form_countries(normalize("AKTIEBOLAGET LEO")) == {"SE"}
+    # SA is a national form of many countries, never of the US
+    assert "US" not in legal_form_countries(normalize("DIPHARMA SA"))
+    assert {"FR", "ES", "CH"} <= legal_form_countries(normalize("DIPHARMA SA"))
+
+
+@pytest.mark.parametrize(
     ("name", "key", "form", "country"),
     [
         ("浙江华海药业股份有限公司", "浙江华海药业", "有限公司", "CN"),
@@ -140,6 +176,35 @@ def test_legal_form_hints() -> None:
         ("LOTUS PHARMACEUTICAL CO LTD NANTOU PLANT", "LOTUS PHARMACEUTICAL CO LTD", ("site", "NANTOU PLANT")),
         ("Vistin Pharma AS avd Kragerø Fikkjebakke", "Vistin Pharma AS", ("site", "AVD KRAGERØ FIKKJEBAKKE")),
         ("TIANJIN PHARMACEUTICAL PLANT", "TIANJIN PHARMACEUTICAL PLANT", None),
+        # factories, plants, sites and branches named after the company they belong to
+        (
+            "ZHEJIANG MEDICINE CO LTD XINCHANG PHARMACEUTICAL FACTORY",
+            "ZHEJIANG MEDICINE CO LTD",
+            ("site", "XINCHANG PHARMACEUTICAL FACTORY"),
+        ),
+        (
+            "Shenzhen Salubris Pharmaceutical Co., Ltd. Pingshan Pharmaceutical Factory",
+            "Shenzhen Salubris Pharmaceutical Co., Ltd",
+            ("site", "PINGSHAN PHARMACEUTICAL FACTORY"),
+        ),
+        (
+            "Everlight Chemical Industrial Corporation Kuanyin II Plant",
+            "Everlight Chemical Industrial Corporation",
+            ("site", "KUANYIN II PLANT"),
+        ),
+        ("Shanghai Henlius Biologics Co Ltd Songjiang Site 2", "Shanghai Henlius Biologics Co Ltd", None),
+        ("Euticals S.p.A. - Lodi Manufacturing Site", "Euticals S.p.A", ("site", "LODI MANUFACTURING SITE")),
+        ("Yidu Huayang Chemical Co., Ltd. (Zhicheng Factory)", "Yidu Huayang Chemical Co., Ltd.", None),
+        ("Timing Pharmaceutical Co., Ltd., PABP Branch", "Timing Pharmaceutical Co., Ltd", None),
+        ("Samm Solutions, Inc., d.b.a. BTS Research", "Samm Solutions, Inc.", ("dba", "BTS Research")),
+        # a factory that is the company itself, and a legal form before BRANCH, stay whole
+        ("CHONGQING NO. 5 PHARM. FACTORY", "CHONGQING NO. 5 PHARM. FACTORY", None),
+        ("Nan San (HK) Pharmaceutical Factory Ltd.", "Nan San (HK) Pharmaceutical Factory Ltd.", None),
+        (
+            "S & J INTERNATIONAL ENTERPRISES PUBLIC COMPANY LIMITED BRANCH",
+            "S & J INTERNATIONAL ENTERPRISES PUBLIC COMPANY LIMITED BRANCH",
+            None,
+        ),
     ],
 )
 def test_holder_tails_are_split_from_the_operating_entity(

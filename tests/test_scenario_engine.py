@@ -34,7 +34,7 @@ def _lost(result: dict[str, Any], key: str = "lost") -> list[dict[str, Any]]:
 
 def test_exclude_1260h_with_affiliates_removes_wuxi_apptec_subsidiaries_only(engine: DuckDBEngine) -> None:
     result = run(engine, _scenario(m={"type": "exclude_listed", "lists": ["us_dod_1260h"],
-                                      "include_affiliates": True}))
+                                      "include_affiliates": True}), scope="all")
     lost, intermediates = _lost(result), _lost(result, "intermediates_lost")
     everything = lost + intermediates
     assert everything and all("SYNTHEALL" in r["firm"].upper() for r in everything)
@@ -65,7 +65,7 @@ def test_before_the_2026_edition_wuxi_is_not_listed(engine: DuckDBEngine) -> Non
 
 def test_china_outage_leaves_heparin_with_its_non_chinese_sources(engine: DuckDBEngine) -> None:
     result = run(engine, _scenario(m={"type": "country_outage", "countries": ["CN"], "share_lost": 1.0}))
-    heparin = next(s for s in result["substances"] if s["substance"] == "HEPARIN SODIUM")
+    heparin = next(s for s in result["substances"] if s["substance"] == "HEPARIN")
     table = result["data"]["sources_table"]
     countries = engine.query("SELECT country FROM core.api_source WHERE unii = ?", [heparin["unii"]]).column(
         "country").to_pylist() if table == "core.api_source" else None
@@ -150,3 +150,13 @@ def test_invalid_scenarios_get_precise_errors(tmp_path: Path, atlas_db: Path) ->
     assert proc.returncode == 1
     assert "line 5, field measures.0.ids.1: unknown policy 'us-s232'; allowed values: eu-critical-medicines-act" \
         in " ".join(proc.stderr.split())
+
+
+def test_scenarios_default_to_us_prescription_apis(engine: DuckDBEngine) -> None:
+    scenario = _scenario(m={"type": "country_outage", "countries": ["CN"], "share_lost": 1.0})
+    default, everything = run(engine, scenario), run(engine, scenario, scope="all")
+    assert default["scope"] == "us_human_rx" and everything["scope"] == "all"
+    assert default["summary"]["substances"] < everything["summary"]["substances"]
+    scopes = {r["unii"]: r["market_scope"]
+              for r in engine.query("SELECT unii, market_scope FROM core.market_scope").to_pylist()}
+    assert {scopes[s["unii"]] for s in default["substances"]} == {"us_human_rx"}

@@ -57,7 +57,7 @@ def write_rows(path: Path, rows: list[list[str]], encoding: str) -> Path:
         ),
         (
             "euc_kr",
-            "cp949",
+            "euc_kr",
             [["회사명"], ["삼성바이오에피스"], ["STA Pharmaceutical Co., Ltd."]],
             ["clear", "affiliate"],
         ),
@@ -77,8 +77,12 @@ def test_encodings_and_native_headers(
     tmp_path: Path, encoding: str, detected: str, rows: list[list[str]], statuses: list[str]
 ) -> None:
     path = write_rows(tmp_path / "suppliers.csv", rows, encoding)
-    assert detect_encoding(path) == detected
-    run = screen_file(path, None, AS_OF)
+    given = None if encoding.startswith("utf-8") else encoding  # legacy encodings are named, never guessed
+    assert detect_encoding(path, given) == detected
+    if given:
+        with pytest.raises(InputError, match=r"suppliers.csv line 1: the file is not UTF-8 .* give --encoding"):
+            detect_encoding(path)
+    run = screen_file(path, None, AS_OF, encoding=given)
     assert run.supplier_file.name_column == rows[0][0]
     results = list(run.rows())  # a run streams its file once
     assert [r["status"] for r in results] == statuses
@@ -88,7 +92,7 @@ def test_encodings_and_native_headers(
 def test_undetectable_encoding_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("supplier\nSociété Chimique Fénix\nLaboratório Açores\n".encode("latin-1"))
-    with pytest.raises(InputError, match=r"cannot tell the text encoding .* save the file as UTF-8"):
+    with pytest.raises(InputError, match=r"not UTF-8 and rxatlas does not guess .* save the file as UTF-8"):
         detect_encoding(path)
 
 

@@ -36,7 +36,8 @@ def test_figures_match_direct_sql(figures: dict[str, Any], atlas_db: Path) -> No
         india = engine.scalar("SELECT count(*) FROM core.dmf d JOIN core.dmf_holder h USING (holder) "
                               "WHERE d.active AND d.type = 'II' AND h.country = 'IN'")
         filed = engine.scalar("SELECT count(*) FROM core.dmf WHERE type = 'II' AND year(submit_date) = 2023")
-        single = engine.scalar("SELECT count(*) FROM core.substance_metrics WHERE n_sources = 1")
+        single = engine.scalar("SELECT count(*) FROM core.substance_metrics WHERE n_sources = 1 "
+                               "AND market_scope = 'us_human_rx'")
     shares = figures["active_type_ii_by_holder_country"]
     assert shares["total"] == active
     assert {r["group"]: r["dmfs"] for r in shares["rows"]}["India"] == india

@@ -69,11 +69,17 @@ def test_excel_formulas_without_cached_values_are_named_per_row(tmp_path: Path, 
 
 
 @pytest.mark.parametrize(("encoding", "name"), [
-    ("utf-8-sig", "Cefazolin"), ("cp949", "헤파린"), ("gb18030", "肝素"), ("cp1252", "Café")])
-def test_encodings_are_detected(tmp_path: Path, encoding: str, name: str) -> None:
+    ("utf-8-sig", "Cefazolin"), ("utf-16", "Rivaroxaban"), ("cp949", "헤파린"), ("gb18030", "肝素"),
+    ("cp1252", "Café")])
+def test_encodings_are_certain_or_named(tmp_path: Path, encoding: str, name: str) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(f"substance\n{name}\nAtorvastatin\n".encode(encoding))
-    portfolio = read_portfolio(path)
+    if encoding.startswith("utf"):
+        portfolio = read_portfolio(path)
+    else:  # a legacy encoding is never guessed
+        with pytest.raises(InputError, match=r"p.csv line 2: the file is not UTF-8 .* save the file as UTF-8"):
+            read_portfolio(path)
+        portfolio = read_portfolio(path, encoding)
     assert portfolio.encoding == encoding
     assert [e.value for e in portfolio.entries] == [name, "Atorvastatin"]
 

@@ -29,7 +29,8 @@ def test_risk_gives_row_feedback_and_aggregates(portfolio_risk: dict) -> None:
     aggregates = portfolio_risk["aggregates"]
     assert (aggregates["substances"], aggregates["with_known_sources"]) == (3, 3)
     assert aggregates["share_single_source"] == 0.0
-    assert {r["substance"] for r in portfolio_risk["top_risks"]} == {"ATORVASTATIN", "CEFAZOLIN", "HEPARIN SODIUM"}
+    assert {r["substance"] for r in portfolio_risk["top_risks"]} == {"ATORVASTATIN", "CEFAZOLIN", "HEPARIN"}
+    assert portfolio_risk["scope"] == "portfolio"
 
 
 def test_vulnerability_contributions_add_up_to_the_score(portfolio_risk: dict) -> None:
@@ -73,3 +74,28 @@ def test_weights_file_is_schema_checked(tmp_path: Path) -> None:
                     .replace("quality: 0.15", "quality: 0.25"))
     with pytest.raises(InputError, match=r"weights sum to 1\.1"):
         load_config(path)
+
+
+EXCLUDED_FROM_TOP = {"homeopathic", "veterinary_only", "excipient_or_inactive", "nutrient_or_food"}
+
+
+def test_opportunities_and_risk_lead_with_us_prescription_apis(atlas_db: Path) -> None:
+    result = run_cli("opportunities", "--home", "KR", "--limit", "20", "--db", str(atlas_db), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["scope"] == "us_human_rx" and "us_human_rx" in answer["scope_note"]
+    top = answer["opportunities"]
+    assert len(top) == 20 and {r["market_scope"] for r in top} == {"us_human_rx"}
+    everything = json.loads(run_cli("opportunities", "--home", "KR", "--limit", "0", "--scope", "all",
+                                    "--db", str(atlas_db), "--json").stdout)
+    assert everything["candidates"] > answer["candidates"]
+    assert {r["market_scope"] for r in everything["opportunities"]} & EXCLUDED_FROM_TOP
+    risk = json.loads(run_cli("risk", "--top", "20", "--db", str(atlas_db), "--json").stdout)
+    assert risk["scope"] == "us_human_rx"
+    assert all(s["metrics"]["market_scope"] == "us_human_rx" for s in risk["substances"])
+
+
+def test_unknown_scope_is_a_clear_error(atlas_db: Path) -> None:
+    result = run_cli("risk", "--scope", "veterinary", "--db", str(atlas_db))
+    assert result.returncode == 1
+    assert "unknown scope 'veterinary'" in result.stderr

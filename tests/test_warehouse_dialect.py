@@ -6,7 +6,8 @@ import pytest
 import sqlglot
 
 from rxatlas.errors import BuildError
-from rxatlas.warehouse.dialect import DUCKDB, SPARK, Dialect, translate
+from rxatlas.warehouse.dialect import translate
+from rxatlas.warehouse.engine import DUCKDB, SPARK, Dialect
 
 
 def statements(sql: str, dialect: Dialect) -> list[str]:

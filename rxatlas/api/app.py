@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
 from rxatlas import __version__
-from rxatlas.api import errors
+from rxatlas.api import docs, errors
+from rxatlas.api.http import HeadAsGet
 from rxatlas.api.limits import BodyLimit
 from rxatlas.api.routers import (
     countries,
@@ -56,12 +57,14 @@ def create_app(db: Path | str | None = None, web: bool = True) -> FastAPI:
         state.close()
 
     app = FastAPI(title="rxatlas API", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url="/api/docs", redoc_url=None)
+                  docs_url=None, redoc_url=None)  # /api/docs is rxatlas.api.docs: offline, no CDN
     app.state.atlas = state
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(HeadAsGet)
     for module in ROUTERS:
         app.include_router(module.router, responses=errors.RESPONSES)
+    app.include_router(docs.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if web and WEB_STATIC.is_dir():  # mounted last: the /api routes win over files
         app.mount("/", StaticFiles(directory=WEB_STATIC, html=True), name="web")

@@ -16,7 +16,8 @@ from rxatlas.errors import AtlasMissingError, InputError, QueryError, RxAtlasErr
 log = logging.getLogger("rxatlas.api")
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
-         415: "unsupported_media_type", 422: "validation_error", 500: "internal_error", 503: "atlas_unavailable"}
+         415: "unsupported_media_type", 422: "validation_error", 500: "internal_error", 503: "atlas_unavailable",
+         504: "timeout"}
 
 
 class ErrorInfo(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -56,3 +56,9 @@ def search_page(atlas: Atlas, sql: str, params: list[Any], limit: int, offset: i
     total = int(atlas.engine.scalar(f"SELECT count(*) FROM ({sql})", params))
     rows = atlas.engine.query(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]).to_pylist()
     return page(rows, total, limit, offset)
+
+
+ScopeName = Literal["us_human_rx", "us_human_otc", "homeopathic", "veterinary_only", "excipient_or_inactive",
+                    "nutrient_or_food", "diagnostic_or_device", "not_marketed_in_us", "intermediate", "all"]
+Scope = Annotated[ScopeName, Query(description="Market scope of the substances counted (core.market_scope); "
+                                               "all for every substance.")]

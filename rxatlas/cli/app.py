@@ -7,13 +7,16 @@ import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
+
+if TYPE_CHECKING:
+    from rxatlas.atlas import Atlas
 
 app = typer.Typer(help="rxatlas: where medicines are made and what policy does to that supply.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -23,7 +26,18 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Atlas database file (env RXATLAS_DB).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ScopeOption = Annotated[str, typer.Option(
+    "--scope", help="Market scope of the substances counted: us_human_rx (default), us_human_otc, homeopathic, "
+                    "veterinary_only, excipient_or_inactive, nutrient_or_food, diagnostic_or_device, "
+                    "not_marketed_in_us, intermediate, or all.")]
 MAX_WARNINGS = 3
+
+
+def open_atlas(db: str | Path | None) -> Atlas:
+    """Open the atlas read-only; imported on use, so that --help and commands without an atlas skip DuckDB."""
+    from rxatlas.atlas import Atlas
+
+    return Atlas(db)
 
 
 def _default(value: Any) -> Any:
@@ -66,11 +80,11 @@ def show_table(rows: list[dict[str, Any]], title: str | None = None, columns: li
         out.print("(no rows)")
         return
     names = columns or list(rows[0])
-    table = RichTable(title=title)
+    table = RichTable(title=escape(title) if title else None)
     for name in names:
-        table.add_column(name, overflow="fold")
+        table.add_column(escape(name), overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(n) is None else str(row.get(n)) for n in names))
+        table.add_row(*("" if row.get(n) is None else escape(str(row.get(n))) for n in names))  # data, not markup
     out.print(table)
 
 

@@ -6,10 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rxatlas.approvals import by_country, country_approvals, coverage
-from rxatlas.approvals.query import TABLES
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
+from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, open_atlas, out, show_table, warn_stale
 
 COLUMNS = ["application", "type", "sponsor", "product", "approval_date", "marketing_status", "origin"]
 
@@ -22,7 +19,10 @@ def approvals_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """US approvals (NDA, ANDA, BLA, biosimilar) by sponsor country, with partner cases and a timeline."""
-    with Atlas(db) as atlas:
+    from rxatlas.approvals import by_country, country_approvals, coverage
+    from rxatlas.approvals.query import TABLES
+
+    with open_atlas(db) as atlas:
         warn_stale(atlas.stale_sources(atlas.sources_behind(TABLES)))
         if country is None:
             payload = {"countries": by_country(atlas.engine), "coverage": coverage(atlas.engine)}

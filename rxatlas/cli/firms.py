@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
+from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, open_atlas, out, show_table, warn_stale
 
 
 @app.command("firm")
@@ -17,7 +16,7 @@ def firm_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Show the canonical firm behind a name: aliases, countries, facilities, DMFs, applications, evidence."""
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         rows = atlas.firm(name).to_pylist()
         warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.facility"})))
     candidates = [{k: r[k] for k in ("firm_id", "name", "match_score", "country_iso2", "aliases")}
@@ -49,7 +48,7 @@ def firms_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List every firm name of a source with its canonical firm, country, site countries and method."""
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         rows = atlas.firms(source).to_pylist()
         warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.dmf_holder"})))
     if as_json:
@@ -67,7 +66,7 @@ def resolve_cmd(
     """Report how firm mentions were resolved: coverage, methods and scores per source and role."""
     if not report:
         raise typer.BadParameter("resolution runs during `rxatlas build`; use --report to see its outcome")
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         payload = {"roles": atlas.resolve_report().to_pylist(), "overrides": atlas.overrides().to_pylist()}
         stale = atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.dmf_holder"}))
     if as_json:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
+from rxatlas.cli.app import (
+    DbOption,
+    JsonOption,
+    ScopeOption,
+    app,
+    emit_json,
+    open_atlas,
+    out,
+    show_table,
+    warn,
+    warn_stale,
+)
+
+if TYPE_CHECKING:
+    from rxatlas.atlas import Atlas
 
 policy_app = typer.Typer(help="The sourced policy knowledge base (tariffs, bans, lists, pricing).",
                          no_args_is_help=True)
@@ -65,10 +78,10 @@ def policy_show_cmd(policy_id: Annotated[str, typer.Argument(help="A policy id (
     show_table([s.model_dump(mode="json") for s in policy.sources], title="sources")
 
 
-def _run(atlas: Atlas, file: str) -> dict[str, Any]:
+def _run(atlas: Atlas, file: str, scope: str | None = None) -> dict[str, Any]:
     from rxatlas.scenario import load_scenario, run
 
-    return run(atlas.engine, load_scenario(file))
+    return run(atlas.engine, load_scenario(file), scope)
 
 
 def _warn(atlas: Atlas) -> None:
@@ -79,17 +92,20 @@ def _warn(atlas: Atlas) -> None:
 
 
 @scenario_app.command("run")
-def scenario_run_cmd(file: ScenarioArg, db: DbOption = None, as_json: JsonOption = False) -> None:
+def scenario_run_cmd(file: ScenarioArg, scope: ScopeOption = "us_human_rx", db: DbOption = None,
+                     as_json: JsonOption = False) -> None:
     """Apply a scenario: sources lost per substance, HHI before and after, tariff exposure, who gains."""
-    with Atlas(db) as atlas:
-        result = _run(atlas, file)
+    with open_atlas(db) as atlas:
+        result = _run(atlas, file, scope)
         _warn(atlas)
+    warn(result["warnings"])
     if as_json:
         emit_json(result)
         return
     summary = result["summary"]
     out.print(f"[bold]{result['scenario']['name']}[/bold] as of {result['scenario']['as_of']}: "
-              f"{summary['substances_losing_sources']} of {summary['substances']} substances lose sources; "
+              f"{summary['substances_losing_sources']} of {summary['substances']} substances (scope "
+              f"{result['scope']}) lose sources; "
               f"left with 0/1/2 sources: {summary['left_with_sources']}")
     show_table([{k: s[k] for k in ("substance", "sources_before", "sources_after", "hhi_before", "hhi_after")}
                 | {"lost": len(s["lost"]), "intermediates_lost": len(s["intermediates_lost"])}
@@ -106,7 +122,7 @@ def scenario_compare_cmd(a: ScenarioArg, b: ScenarioArg, db: DbOption = None, as
     """Compare two scenarios (B may be `baseline`) substance by substance."""
     from rxatlas.scenario import compare
 
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         result = compare(_run(atlas, a), _run(atlas, b))
         _warn(atlas)
     if as_json:

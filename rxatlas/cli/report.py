@@ -10,17 +10,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, app, out, warn_stale
+from rxatlas.cli.app import DbOption, app, open_atlas, out, warn_stale
 from rxatlas.errors import InputError
+from rxatlas.extras import needs
+from rxatlas.userfiles import output_path, replaced_on_success
 
 if TYPE_CHECKING:
+    from rxatlas.atlas import Atlas
     from rxatlas.report import Report
 
 report_app = typer.Typer(
     help="Reports for people: self-contained HTML, PDF or Excel, in English or Korean.", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
+
+
+@report_app.callback()
+def _reports_installed() -> None:
+    with needs("reports", "rxatlas report"):
+        import rxatlas.report  # noqa: F401
+
 
 FormatOption = Annotated[
     str | None,
@@ -43,6 +52,7 @@ def _write(
     lang: str,
     db: str | None,
     make: Callable[[Atlas], Report],
+    *inputs: Path,
 ) -> None:
     from rxatlas.report import FORMATS, LANGS, write
 
@@ -52,12 +62,13 @@ def _write(
     if lang not in LANGS:
         raise InputError(f"unknown --lang {lang!r}; use one of {', '.join(LANGS)}")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", subject).strip("-").lower() or kind
-    path = output or Path(f"rxatlas-{kind}-{slug}.{fmt}")
-    with Atlas(db) as atlas:
+    path = output_path(output or Path(f"rxatlas-{kind}-{slug}.{fmt}"), *inputs)
+    with open_atlas(db) as atlas:
         atlas.engine.execute("SET enable_progress_bar = false")
         report = make(atlas)
         warn_stale(atlas.stale_sources(list(report.sources)))
-    write(report, fmt, path)
+    with needs("reports", f"a {fmt} report"), replaced_on_success(path) as partial:  # no half-written file
+        write(report, fmt, partial)
     out.print(f"wrote {path} ({report.title}; {len(report.tables())} tables, {len(report.sources)} sources)")
 
 
@@ -88,7 +99,7 @@ def report_portfolio_cmd(
     """Supply risk of a portfolio: row feedback, dependence on countries and the top risks."""
     from rxatlas.report import portfolio_report
 
-    _write("portfolio", file.stem, fmt, output, lang, db, lambda atlas: portfolio_report(atlas, file, lang))
+    _write("portfolio", file.stem, fmt, output, lang, db, lambda atlas: portfolio_report(atlas, file, lang), file)
 
 
 @report_app.command("scenario")
@@ -103,7 +114,8 @@ def report_scenario_cmd(
     from rxatlas.report import scenario_report
 
     _write(
-        "scenario", Path(file).stem, fmt, output, lang, db, lambda atlas: scenario_report(atlas, file, lang)
+        "scenario", Path(file).stem, fmt, output, lang, db, lambda atlas: scenario_report(atlas, file, lang),
+        Path(file),
     )
 
 
@@ -116,6 +128,8 @@ def report_screening_cmd(
     fmt: FormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "en",
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="Text encoding of a CSV that is not UTF-8 (e.g. cp949, gb18030).")] = None,
     db: DbOption = None,
 ) -> None:
     """A supplier file screened against DoD 1260H and OFAC SDN, flagged rows first."""
@@ -126,7 +140,8 @@ def report_screening_cmd(
     except ValueError as exc:
         raise InputError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from exc
     _write(
-        "screening", file.stem, fmt, output, lang, db, lambda atlas: screening_report(atlas, file, day, lang)
+        "screening", file.stem, fmt, output, lang, db, lambda atlas: screening_report(atlas, file, day, lang, encoding),
+        file,
     )
 
 

@@ -5,16 +5,28 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn, warn_stale
+from rxatlas.cli.app import (
+    DbOption,
+    JsonOption,
+    ScopeOption,
+    app,
+    emit_json,
+    open_atlas,
+    out,
+    show_table,
+    warn,
+    warn_stale,
+)
 from rxatlas.errors import InputError
-from rxatlas.screen.export import FORMATS, export
-from rxatlas.screen.exposure import exposure
-from rxatlas.screen.screen import ScreenRun, screen_file, screener_for
+from rxatlas.userfiles import output_path, replaced_on_success
+
+if TYPE_CHECKING:
+    from rxatlas.atlas import Atlas
+    from rxatlas.screen.screen import ScreenRun
 
 SHOWN_ROWS = 200
 
@@ -36,6 +48,8 @@ def _run(
     country_column: str | None,
     encoding: str | None,
 ) -> ScreenRun:
+    from rxatlas.screen.screen import screen_file
+
     if not atlas.path.is_file():
         warn(
             [
@@ -53,7 +67,7 @@ def _run(
 
 @app.command("screen")
 def screen_cmd(
-    file: Annotated[Path, typer.Argument(help="Supplier list: CSV (UTF-8, CP949/EUC-KR, GB18030) or Excel.")],
+    file: Annotated[Path, typer.Argument(help="Supplier list: CSV (UTF-8; other encodings with --encoding) or Excel.")],
     name_column: Annotated[
         str | None, typer.Option("--name-column", help="Column with supplier names.")
     ] = None,
@@ -68,16 +82,20 @@ def screen_cmd(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write results to this file.")] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Text encoding of a CSV, if not detected.")
+        str | None, typer.Option("--encoding", help="Text encoding of a CSV that is not UTF-8 (e.g. cp949, gb18030).")
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Screen suppliers against DoD 1260H and OFAC SDN, following parents and subsidiaries."""
+    from rxatlas.screen.export import FORMATS, export
+
     fmt = "json" if as_json and fmt is None else fmt
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
-    with Atlas(db) as atlas:
+    if output is not None:
+        output_path(output, file)
+    with open_atlas(db) as atlas:
         run = _run(atlas, file, _as_of(as_of), name_column, country_column, encoding)
         warn(run.warnings())
         if fmt is None and output is None:
@@ -98,7 +116,11 @@ def screen_cmd(
                 )
             return
         fmt = fmt or (output.suffix.lstrip(".").lower() if output else "json")
-        export(run.rows(), run.meta(), run.status_counts, fmt, output if output else sys.stdout)
+        if output is None:
+            export(run.rows(), run.meta(), run.status_counts, fmt, sys.stdout)
+        else:
+            with replaced_on_success(output) as partial:  # a failure leaves no half-written file
+                export(run.rows(), run.meta(), run.status_counts, fmt, partial)
     if output is not None:
         out.print(f"wrote {output}: " + ", ".join(f"{k}: {v}" for k, v in run.status_counts().items()))
 
@@ -108,14 +130,18 @@ def exposure_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Screen against the lists as of YYYY-MM-DD.")
     ] = None,
+    scope: ScopeOption = "us_human_rx",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Which US-market substances have qualified API sources at listed firms or affiliates, and what share."""
-    with Atlas(db) as atlas:
+    from rxatlas.screen.exposure import exposure
+    from rxatlas.screen.screen import screener_for
+
+    with open_atlas(db) as atlas:
         warn_stale(atlas.stale_sources(atlas.sources_behind({"core.api_source", "core.watchlist_entry"})))
         screener = screener_for(atlas.engine, _as_of(as_of))
-        report = exposure(atlas.engine, screener)
+        report = exposure(atlas.engine, screener, scope)
     if as_json:
         emit_json(report)
         return

@@ -9,6 +9,7 @@ import typer
 
 from rxatlas import settings
 from rxatlas.cli.app import DbOption, app, err
+from rxatlas.extras import needs
 
 
 @app.command("serve")
@@ -21,13 +22,18 @@ def serve_cmd(
     db: DbOption = None,
 ) -> None:
     """Serve the read-only REST API (/api, OpenAPI at /openapi.json) and the web app on one port."""
-    import uvicorn
+    with needs("web", "rxatlas serve"):
+        import uvicorn
 
+        import rxatlas.api  # noqa: F401  (the app uvicorn starts in each worker)
     path = settings.db_path(db)
     if not path.is_file():
         err.print(f"[yellow]warning:[/yellow] no atlas at {path} yet; answers need `rxatlas build` "
                   "(policies and example scenarios work without it)")
     os.environ[settings.ENV_DB] = str(path.resolve())  # how each worker process finds the atlas
     err.print(f"serving http://{host}:{port}/ (API docs at /api/docs); Ctrl+C stops")
+    from rxatlas.api.http import JsonErrorsProtocol
+
+    # a stop signal ends the server within seconds even while a request is still working (it is abandoned)
     uvicorn.run("rxatlas.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", http=JsonErrorsProtocol, timeout_graceful_shutdown=5)

@@ -7,8 +7,17 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from rxatlas.atlas import Atlas
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, out, show_table, warn_stale
+from rxatlas.cli.app import (
+    DbOption,
+    JsonOption,
+    ScopeOption,
+    app,
+    emit_json,
+    open_atlas,
+    out,
+    show_table,
+    warn_stale,
+)
 
 
 def _pct(value: float | None) -> str:
@@ -50,7 +59,7 @@ def substance_cmd(
     """Show where a substance is made: API sources by country, concentration, applications, shortages, signals."""
     from rxatlas.supply.substance import TABLES, substance_answer
 
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         answer = substance_answer(atlas, name)
         warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
     if as_json:
@@ -64,13 +73,33 @@ def substance_cmd(
         out.print(f"no substance found for {name!r}; try the ingredient name or a UNII")
 
 
+@app.command("substances")
+def substances_cmd(
+    source: Annotated[str, typer.Option("--source", help="dmf (every active Type II DMF) or bulk (bulk listings).")]
+    = "dmf",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every DMF subject (or bulk listing) with its kind (api, formulation, finished_form, ...), substance
+    and the reason."""
+    with open_atlas(db) as atlas:
+        rows = atlas.substances(source).to_pylist()
+        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.source_evidence", "core.dmf_substance"})))
+    if as_json:
+        emit_json(rows)
+        return
+    columns = ["dmf", "subject", "kind", "substance", "unii", "reason"] if source == "dmf" else \
+        ["product_ndc", "labeler", "kind", "substance", "unii", "reason"]
+    show_table(rows, title=f"{len(rows):,} {source} rows by kind", columns=columns)
+
+
 @app.command("headline")
-def headline_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
+def headline_cmd(scope: ScopeOption = "us_human_rx", db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print atlas-wide figures (DMFs by holder country, single-source substances) beside published anchors."""
     from rxatlas.supply.headline import TABLES, headline
 
-    with Atlas(db) as atlas:
-        figures = headline(atlas.engine)
+    with open_atlas(db) as atlas:
+        figures = headline(atlas.engine, scope)
         warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
     if as_json:
         emit_json(figures)
@@ -83,7 +112,7 @@ def headline_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
                      "share of known": _pct(r["share_of_known"]), "anchor": _pct(r["anchor"])}
                     for r in fig["rows"]], title=f"{title} (anchor: {fig['anchor_source']})")
     single = figures["single_source_substances"]
-    out.print(f"{single['single_source']:,} of {single['substances']:,} substances "
+    out.print(f"{single['single_source']:,} of {single['substances']:,} substances (scope {single['scope']}) "
               f"({_pct(single['single_source_share'])}) have a single qualified source; "
               f"{_pct(single['single_country_share'])} a single country. Anchor: {single['anchor']['value']} "
               f"({single['anchor']['source']})")

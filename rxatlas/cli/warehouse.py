@@ -6,40 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from rxatlas import __version__
-from rxatlas.atlas import Atlas
-from rxatlas.atlas import sql as run_sql
-from rxatlas.build import Reporter, build, publish_folder
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, err, out, show_table, warn_stale
-from rxatlas.warehouse.steps import referenced_tables
-
-
-class RichReporter(Reporter):
-    """Shows build phases as Rich progress bars on standard error."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task: TaskID | None = None
-
-    def start(self, what: str, total: int | None = None) -> None:
-        if self.task is not None:
-            self.progress.remove_task(self.task)
-        self.task = self.progress.add_task(what, total=total)
-
-    def advance(self, done: int, total: int | None = None) -> None:
-        if self.task is not None:
-            if done:
-                self.progress.update(self.task, completed=done, total=total)
-            else:
-                self.progress.advance(self.task)
-
-    def finish(self, what: str, detail: str = "") -> None:
-        if self.task is not None:
-            self.progress.remove_task(self.task)
-            self.task = None
-        self.progress.console.print(f"[green]✓[/green] {what} {detail}")
+from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, err, open_atlas, out, show_table, warn_stale
 
 
 @app.command("build")
@@ -55,10 +24,15 @@ def build_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Build or update the atlas from public sources; the last good atlas survives any failure."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rxatlas.build import build
+    from rxatlas.cli.progress import RichReporter
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         report = build(sources, db=db, mirror=mirror, cache=cache, reporter=RichReporter(progress), engine=engine)
-    with Atlas(report.db) as atlas:
+    with open_atlas(report.db) as atlas:
         summary = atlas.summary()
         payload: dict[str, Any] = {
             "db": report.db,
@@ -111,8 +85,10 @@ def publish_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Make the atlas file from a Parquet warehouse built on Spark (e.g. by spark_job on a cluster)."""
+    from rxatlas.build import publish_folder
+
     target = publish_folder(folder, db)
-    with Atlas(target) as atlas:
+    with open_atlas(target) as atlas:
         summary = atlas.summary()
     if as_json:
         emit_json({"db": target, "folder": folder, **summary})
@@ -123,7 +99,7 @@ def publish_cmd(
 @app.command("sources")
 def sources_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List loaded sources with snapshot date, age, rows, sha256, load time and headline counts."""
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         facts = atlas.facts()
         rows = [{**r, "facts": facts.get(r["source"], {})} for r in atlas.sources().to_pylist()]
         if as_json:
@@ -147,12 +123,15 @@ def sql_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Run read-only SQL on the atlas (no file, network or extension access)."""
+    from rxatlas.atlas import sql as run_sql
+    from rxatlas.warehouse.steps import referenced_tables
+
     rows = run_sql(query, db).to_pylist()
     if as_json:
         emit_json(rows)
     else:
         show_table(rows)
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         warn_stale(atlas.stale_sources(atlas.sources_behind(referenced_tables(query))))
 
 
@@ -165,7 +144,7 @@ def export_cmd(
 ) -> None:
     """Export the atlas tables as Parquet or CSV files."""
     schemas = ("core", "raw", "meta") if raw else ("core",)
-    with Atlas(db) as atlas:
+    with open_atlas(db) as atlas:
         written = atlas.export(folder, fmt, schemas)
     out.print(f"wrote {len(written)} files to {folder}")
 

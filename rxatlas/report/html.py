@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from rxatlas.report.labels import labels
@@ -34,7 +34,7 @@ def _short(value: Any) -> bool:
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("rxatlas.report", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=True,  # every value is data (names from user files and sources); the template is HTML
         trim_blocks=True,
         lstrip_blocks=True,
     )

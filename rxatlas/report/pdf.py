@@ -49,7 +49,7 @@ class PdfPrinter:
 
     def print(self, html: str, path: Path) -> None:
         """Print one self-contained HTML document to a landscape A4 PDF (the page fetches nothing)."""
-        page = self._browser.new_page()
+        page = self._browser.new_page(java_script_enabled=False)  # a report is static; run nothing it holds
         try:
             page.route("**/*", lambda route: route.abort())  # nothing to fetch; refuse anything that tries
             page.set_content(html, wait_until="load")

@@ -107,6 +107,6 @@ def scenario_report(atlas: Atlas, file: str, lang: str = "en") -> Report:
         "scenario",
         t["report_scenario"].format(name=sc["name"]),
         sections,
-        [result["data"]["note"]],
+        [result["data"]["note"], *result["warnings"]],
         counts_not_volumes=True,
     )

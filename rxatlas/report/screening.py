@@ -12,11 +12,13 @@ from rxatlas.report.layout import Layout
 from rxatlas.report.model import Chart, Report, Section
 
 
-def screening_report(atlas: Atlas, file: Path, as_of: date | None = None, lang: str = "en") -> Report:
+def screening_report(
+    atlas: Atlas, file: Path, as_of: date | None = None, lang: str = "en", encoding: str | None = None
+) -> Report:
     """A supplier file screened against the watch lists: counts, flagged rows, all rows, lists used."""
     from rxatlas.screen.screen import screen_file
 
-    run = screen_file(file, atlas.engine, as_of or date.today())
+    run = screen_file(file, atlas.engine, as_of or date.today(), encoding=encoding)
     rows = list(run.rows())
     counts = run.status_counts()
     lay, t = Layout(atlas, lang), labels(lang)

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from rxatlas.resolve.linkage import Scorer, load_model, trained_settings
 from rxatlas.resolve.mentions import MENTIONS_TABLE
+from rxatlas.resolve.names import national_form_countries
 from rxatlas.warehouse.engine import Engine
 
 # Legal forms that name the same kind of entity and are written interchangeably across sources.
@@ -192,6 +193,17 @@ def decide(records: pa.Table, identifier_edges: pa.Table,
             continue
         candidates = {firm_of((x["name_key"], x["country_iso2"])): x for x in by_key[r["name_key"]]
                       if legal_compatible(r["legal_form"], x["legal_form"]) and not _bare_brand(r, x)}
+        # A national legal form (NV, SPA, GMBH) is not used in every country the key is registered in.
+        hinted = {fid: x for fid, x in candidates.items()
+                  if x["country_iso2"] in national_form_countries(r["legal_form"] or "")}
+        if len(candidates) > 1 and len(hinted) == 1:
+            others = ", ".join(sorted({x["country_iso2"] for x in candidates.values()} - {
+                x["country_iso2"] for x in hinted.values()}))
+            (fid, x), = hinted.items()
+            decisions[record] = Decision(fid, "exact_key", 1.0, [
+                f"same key {r['name_key']!r} as a firm in {x['country_iso2']}; legal form {r['legal_form']} "
+                f"is not used in {others}, where the other firms of this key are"])
+            continue
         if len(candidates) == 1:
             (fid, x), = candidates.items()
             decisions[record] = Decision(fid, "exact_key", 1.0, [
@@ -239,9 +251,10 @@ def link(engine: Engine) -> None:
                COALESCE(est.firm_id, d.firm_id) AS firm_id,
                CASE WHEN est.firm_id IS NOT NULL THEN 'identifier' ELSE d.method END AS method,
                CASE WHEN est.firm_id IS NOT NULL THEN 1.0 ELSE d.score END AS score,
-               CASE WHEN est.firm_id IS NOT NULL
-                    THEN [h.ident || ' registered to ' || h.est_key || ' (' || h.est_country || ')']
-                    ELSE d.evidence END AS evidence
+               list_concat(CASE WHEN m.name_note IS NOT NULL THEN [m.name_note] ELSE [] END,
+                           CASE WHEN est.firm_id IS NOT NULL
+                                THEN [h.ident || ' registered to ' || h.est_key || ' (' || h.est_country || ')']
+                                ELSE d.evidence END) AS evidence
         FROM {MENTIONS_TABLE} m
         LEFT JOIN resolve_decisions d
           ON d.name_key = m.name_key AND d.country_iso2 IS NOT DISTINCT FROM m.country_iso2

@@ -135,12 +135,14 @@ def _entity_records(entity: NormalName, records: list[Record]) -> tuple[list[Rec
     return [], "conflict"
 
 
-def _form_conflict(entity: NormalName, records: list[Record]) -> bool:
-    """The holder's legal form points away from the country of records that carry other legal forms."""
+def _other_entity(entity: NormalName, record: Record, name_countries: set[str]) -> bool:
+    """Whether a same-name record with another legal form names another entity: when it is registered where
+    the holder's form is not used (Dipharma Inc in the US for DIPHARMA SA), or carries another national form
+    of a name registered in several countries, a group's (Sandoz GmbH in AT for SANDOZ AG)."""
     hints = legal_form_countries(entity)
-    if not hints or any(not r.name.legal_forms or r.name.legal_forms == entity.legal_forms for r in records):
+    if not hints or not record.name.legal_forms or record.name.legal_forms == entity.legal_forms:
         return False
-    return all(r.country not in hints for r in records)
+    return record.country not in hints or (len(name_countries) > 1 and not weak_legal_form(record.name))
 
 
 def _name_clues(
@@ -150,27 +152,20 @@ def _name_clues(
     records, how = index.exact(entity), "name"
     if not records and source == "decrs":
         records, how = index.token_set(entity), "token_set"
+    name_countries = {r.country for r in records}
+    others = [r for r in records if _other_entity(entity, r, name_countries)]
+    notes = [
+        Clue("", "note", f"{what} firm of the same name but another legal form, taken for another "
+             f"entity: {_describe(others)}")
+    ] if others else []
+    records = [r for r in records if r not in others]
     if not records:
-        return [], []
+        return notes, []
     chosen, picked = _entity_records(entity, records)
     if not chosen:
         countries = ", ".join(sorted({r.country for r in records}))
-        return [
-            Clue(
-                "",
-                "conflict",
-                f"{what} name matches firms in several countries ({countries}): {_describe(records)}",
-            )
-        ], []
-    if _form_conflict(entity, chosen):
-        return [
-            Clue(
-                "",
-                "note",
-                f"{what} firm of the same name but another legal form, taken for another "
-                f"entity: {_describe(chosen)}",
-            )
-        ], []
+        conflict = f"{what} name matches firms in several countries ({countries}): {_describe(records)}"
+        return [*notes, Clue("", "conflict", conflict)], []
     method = f"{source}_{'token_set' if how == 'token_set' else picked}"
     kind = {
         "name": "exact match",
@@ -185,7 +180,7 @@ def _name_clues(
         )
         for country in sorted({r.country for r in chosen})
     ]
-    return clues, chosen
+    return [*notes, *clues], chosen
 
 
 def _place_clues(entity_text: str, entity: NormalName) -> list[Clue]:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import pyarrow as pa
 from sqlglot import exp
 
-from rxatlas.resolve.names import distinctive_tokens, normalize
+from rxatlas.resolve.names import HolderParts, distinctive_tokens, normalize, parse_holder
 from rxatlas.warehouse.engine import Engine
 
 MENTIONS_TABLE = "resolve_mention_base"
 NAME_KEY_SCHEMA = pa.schema([
     ("mention_name", pa.string()), ("name_key", pa.string()), ("tokens", pa.list_(pa.string())),
-    ("distinctive", pa.list_(pa.string())), ("legal_form", pa.string()),
+    ("distinctive", pa.list_(pa.string())), ("legal_form", pa.string()), ("name_note", pa.string()),
 ])
 
 
@@ -120,17 +120,29 @@ def extraction_sql(engine: Engine) -> str:
     return union.sql(dialect="duckdb")
 
 
+def _entity_note(parts: HolderParts) -> str | None:
+    """How a name was read when its legal entity is only part of it (a site, DBA, division or parent beside it)."""
+    if parts.entity == " ".join(parts.original.split()):
+        return None
+    tails = [f"{k} {v}" for k, v in (("site", parts.site), ("DBA", parts.dba), ("division", parts.division),
+                                     ("parent", parts.parent)) if v]
+    return f"legal entity named: {parts.entity} ({'; '.join(tails)})"
+
+
 def name_keys(names: list[str]) -> pa.Table:
-    """The normalised key, tokens and legal forms of each distinct name (the shared normaliser, once per name)."""
+    """The normalised key, tokens and legal forms of the legal entity each distinct name names (plants, sites,
+    DBA and division tails set aside by names.parse_holder), once per name."""
     rows: dict[str, list[object]] = {"mention_name": [], "name_key": [], "tokens": [], "distinctive": [],
-                                     "legal_form": []}
+                                     "legal_form": [], "name_note": []}
     for name in names:
-        normal = normalize(name)
+        parts = parse_holder(name)
+        normal = normalize(parts.entity)
         rows["mention_name"].append(name)
         rows["name_key"].append(normal.key or None)
         rows["tokens"].append(list(normal.tokens))
         rows["distinctive"].append(sorted(set(distinctive_tokens(normal))))
         rows["legal_form"].append(" ".join(normal.legal_forms) or None)
+        rows["name_note"].append(_entity_note(parts))
     return pa.table(rows, schema=NAME_KEY_SCHEMA)
 
 
@@ -142,7 +154,7 @@ def extract_mentions(engine: Engine) -> int:
             f"CREATE OR REPLACE TEMP TABLE {MENTIONS_TABLE} (mention_id BIGINT, role VARCHAR, "
             "source_table VARCHAR, source VARCHAR, record_key VARCHAR, _file VARCHAR, _line BIGINT, "
             "mention_name VARCHAR, fei VARCHAR, duns VARCHAR, country_iso2 VARCHAR, name_key VARCHAR, "
-            "tokens VARCHAR[], distinctive VARCHAR[], legal_form VARCHAR)")
+            "tokens VARCHAR[], distinctive VARCHAR[], legal_form VARCHAR, name_note VARCHAR)")
         return 0
     engine.execute(f"CREATE OR REPLACE TEMP TABLE resolve_raw_mention AS {sql}")
     members = curated_members()
@@ -155,7 +167,7 @@ def extract_mentions(engine: Engine) -> int:
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {MENTIONS_TABLE} AS "
         "SELECT row_number() OVER (ORDER BY m.role, m.source_table, m._file, m._line, m.record_key, "
-        "m.mention_name) AS mention_id, m.*, k.name_key, k.tokens, k.distinctive, k.legal_form "
+        "m.mention_name) AS mention_id, m.*, k.name_key, k.tokens, k.distinctive, k.legal_form, k.name_note "
         "FROM resolve_raw_mention m JOIN resolve_name_keys k USING (mention_name)")
     engine.unregister("resolve_name_keys")
     engine.execute("DROP TABLE resolve_raw_mention")

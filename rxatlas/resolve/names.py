@@ -66,9 +66,12 @@ ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(["INC", "INCORPORATED"], "INC"),
     **dict.fromkeys(["PVT", "PRIVATE"], "PVT"),
     "LLC": "LLC",
+    # Turkish "Sanayi ve Ticaret" (industry and trade), also in the genitive and abbreviated "Tic."
+    **dict.fromkeys(["SANAYI", "SANAYII"], "SANAYI"),
+    **dict.fromkeys(["TICARET", "TICARETI", "TIC"], "TICARET"),
 }
-# Connectors dropped from the key: "A AND B" and "A & B" and "A E B" are the same name.
-CONNECTORS = frozenset({"AND", "ET", "UND", "E", "Y", "THE", "OF"})
+# Connectors dropped from the key: "A AND B" and "A & B" and "A E B" (and Turkish "A VE B") are the same name.
+CONNECTORS = frozenset({"AND", "ET", "UND", "E", "Y", "VE", "THE", "OF"})
 # Words too generic to tell firms apart (used by distinctive_tokens, not removed from the key).
 GENERIC = frozenset(
     {
@@ -343,21 +346,33 @@ def weak_legal_form(name: NormalName) -> bool:
     return not national
 
 
+@cache
+def national_form_countries(forms: str) -> frozenset[str]:
+    """Countries of the national legal forms in a stored legal-form string ("NV" -> BE, NL); empty when the
+    forms are used worldwide (LTD, SA is not: it lists its countries) or only weakly national (INC, LLC)."""
+    name = normalize(f"X {forms}")
+    return frozenset() if weak_legal_form(name) else frozenset(legal_form_countries(name))
+
+
 # Tails of holder strings. Order matters: the first pattern that matches splits the string.
-_DBA = re.compile(r"\(?\b(?:DBA|D/B/A|D B A|DOING BUSINESS AS|TRADING AS|T/A)\b\s*(?P<tail>.+?)\)?$")
+_DBA = re.compile(r"\(?\b(?:DBA|D/B/A|D B A|D\.B\.A|DOING BUSINESS AS|TRADING AS|T/A)\b\.?\)?\s*(?P<tail>.+?)\)?$")
 _SUB = re.compile(
     r"\(?,?\s*\b(?:A\s+)?(?:WHOLLY\s+OWNED\s+)?(?:SUB|SUBSIDIARY)\b(?:\s+OF)?\s+(?P<tail>.+?)\)?$"
 )
 _DIV_OF = re.compile(r"\(?,?\s*\b(?:A\s+)?(?:DIV|DIVISION|UNIT)\s+OF\s+(?P<tail>.+?)\)?$")
 _DIV = re.compile(r"\s\b(?:DIV|DIVISION)\b\s*(?P<tail>.*)$")
 _SITE = re.compile(
-    r"(?:[\s,-]*\(\s*(?P<paren>[^()]*\b(?:UNIT|SITE|PLANT|BRANCH|FACILITY)\b[^()]*)\)"
+    r"(?:[\s,-]*\(\s*(?P<paren>[^()]*\b(?:UNIT|SITE|PLANT|BRANCH|FACILITY|FACTORY|DIVISION)\b[^()]*)\)"
     r"|[\s,-]+(?P<num>(?:UNIT|SITE|PLANT|BLOCK)[\s-]*(?:[IVX]+|\d+|[A-Z])))\s*$"
 )
+# A named plant, factory, site or branch after a legal form ("... CO LTD XINCHANG PHARMACEUTICAL FACTORY",
+# "... CORPORATION TAINAN BRANCH", "... CO LTD SONGJIANG SITE 2"): part of the company, not an entity of its own.
 _NAMED_SITE = re.compile(
-    r"^(?P<entity>.*\b(?:LTD|LIMITED|INC|CORP|LLC|GMBH|AG|SPA|SRL|SA|CO|AS|AB|BV|NV|KK|SE))\W+"
+    r"^(?P<entity>.*\b(?:LTD|LIMITED|INC|CORP|CORPORATION|LLC|GMBH|AG|S\.?P\.?A|S\.?R\.?L|S\.?A|CO|COMPANY"
+    r"|A\.?S|A/S|AB|B\.?V|N\.?V|KK|SE))\W+"
     r"(?P<site>(?:AVD|AVDELING|WERK|ZWEIGNIEDERLASSUNG|STABILIMENTO|FILIALE|SUCURSAL)\b.*"
-    r"|[A-Z][A-Z ]*?\s(?:PLANT|BRANCH|SITE|FACILITY))$"
+    r"|(?!(?:LTD|LIMITED)\b)[A-Z0-9][A-Z0-9 -]*?\s(?:PLANT|BRANCH|SITE|FACILITY|FACTORY)"
+    r"(?:\s+(?:NO\s*)?(?:\d+|[IVX]+))?)$"
 )
 
 
@@ -370,12 +385,12 @@ def parse_holder(holder: str) -> HolderParts:
     text = " ".join((holder or "").split())
     upper = text.upper()
     site = None
-    if (m := _SITE.search(upper)) and " OF " not in m.group(0):
-        site = (m.group("paren") or m.group("num")).strip()
-        text, upper = text[: m.start()].rstrip(" ,-"), upper[: m.start()].rstrip(" ,-")
-    elif m := _NAMED_SITE.match(upper):
+    if m := _NAMED_SITE.match(upper):
         site = m.group("site")
         text, upper = text[: m.end("entity")], upper[: m.end("entity")]
+    elif (m := _SITE.search(upper)) and " OF " not in m.group(0):
+        site = (m.group("paren") or m.group("num")).strip()
+        text, upper = text[: m.start()].rstrip(" ,-"), upper[: m.start()].rstrip(" ,-")
     if m := _DBA.search(upper):
         return HolderParts(
             holder, text[: m.start()].strip(" ,(-"), dba=text[m.start("tail") : m.end("tail")], site=site

@@ -18,6 +18,8 @@ _KEY_SQL = (r"trim(regexp_replace(regexp_replace(upper(name), '\s*\[[^\]]*\]\s*$
 _TAG_SQL = r"regexp_extract(name, '\[([^\]]*)\]\s*$', 1)"
 # Systematic names of salts and hydrates state the stoichiometry or the word SALT.
 _SALT_SQL = r"regexp_matches(name, '\bSALT\b|\(\d+:\d+\)|COMPD\.? WITH|\bHYDRATE\b')"
+# Any name may say outright that the UNII is a salt: "OCTREOTIDE ... ACETATE (SALT)", "VILANTEROL (AS TRIFENATATE)".
+_SALT_NAME_SQL = r"regexp_matches(n.name, '\((SALT|AS [A-Z ]+)\)\s*(\[[^\]]*\])?$')"
 # Systematic names of phosphate and succinate esters name the ester bond (a salt names the acid apart).
 _ESTER_SQL = (r"regexp_matches(name, 'PHOSPHONO|DIHYDROGEN PHOSPHATE|HYDROGEN SUCCINATE"
               r"|\d-\(?(HEMI)?SUCCINATE|CARBOXYPROPANOYL')")
@@ -46,6 +48,7 @@ class UniiFacts:
     drug: bool
     salt: bool
     ester: bool
+    inn: bool = False
 
 
 @dataclass
@@ -61,6 +64,7 @@ class NameIndex:
     counter_ions: frozenset[str] = frozenset()
     drug_words: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     fuzzy_seen: dict[str, tuple[str, int] | None] = field(default_factory=dict)
+    name_words: frozenset[str] = frozenset()
 
     def get(self, key: str) -> list[NameRow] | None:
         """The names with this key; None (and the key noted as missing) when not fetched yet."""
@@ -101,7 +105,8 @@ class NameIndex:
         return self.fuzzy_seen[token]
 
     def _fuzzy_word(self, token: str) -> tuple[str, int] | None:
-        if len(token) < FUZZY_MIN_LENGTH:
+        # a word of some medicine's name is no typo (INSULIN is not INULIN misspelt)
+        if len(token) < FUZZY_MIN_LENGTH or token in self.name_words:
             return None
         allowed = 1 if len(token) < 10 else 2
         pool = [w for n in range(len(token) - allowed, len(token) + allowed + 1)
@@ -129,27 +134,33 @@ def _learn_salt_words(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
 
 def load_index(engine: Engine) -> NameIndex:
     """Key every name of core.substance_name in a temporary table and read per-UNII facts."""
+    # the display name of a UNII is a name too, although the file does not always list it (LEUPROLIDE)
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE _substance_names AS SELECT {_KEY_SQL} AS key, unii, name_type, "
-        f"{_TAG_SQL} AS tag, name FROM core.substance_name")
+        f"{_TAG_SQL} AS tag, name FROM (SELECT name, name_type, unii FROM core.substance_name "
+        "UNION SELECT DISTINCT display_name, 'dp', unii FROM core.substance_name)")
     tags = ", ".join(f"'{t}'" for t in DRUG_TAGS)
     facts = engine.query(
         f"SELECT n.unii, d.display, {_KEY_SQL.replace('name', 'd.display')} AS display_key, "
         f"bool_or(n.tag IN ({tags})) AS drug, "
-        f"bool_or(n.name_type = 'sys' AND {_SALT_SQL}) AS salt, "
-        f"bool_or(n.name_type = 'sys' AND {_ESTER_SQL}) AS ester FROM _substance_names n "
+        f"bool_or((n.name_type = 'sys' AND {_SALT_SQL}) OR {_SALT_NAME_SQL}) AS salt, "
+        f"bool_or(n.name_type = 'sys' AND {_ESTER_SQL}) AS ester, "
+        "bool_or(n.tag IN ('INN', 'USAN')) AS inn FROM _substance_names n "
         "JOIN (SELECT unii, any_value(display_name) AS display FROM core.substance_name GROUP BY unii) d "
         "USING (unii) GROUP BY ALL")
     index = NameIndex(engine)
     columns = (facts.column(c).to_pylist() for c in facts.column_names)
-    for unii, display, key, drug, salt, ester in zip(*columns, strict=True):
-        index.facts[unii] = UniiFacts(display, key, bool(drug), bool(salt), bool(ester))
+    for unii, display, key, drug, salt, ester, inn in zip(*columns, strict=True):
+        index.facts[unii] = UniiFacts(display, key, bool(drug), bool(salt), bool(ester), bool(inn))
     index.salt_words, index.counter_ions = _learn_salt_words(engine)
     words = engine.query(
         f"SELECT DISTINCT key FROM _substance_names WHERE tag IN ({tags}) AND regexp_matches(key, '^[A-Z]+$')"
     ).column("key").to_pylist()
     for word in words:
         index.drug_words.setdefault((word[0], len(word)), []).append(word)
+    index.name_words = frozenset(engine.query(
+        f"SELECT DISTINCT unnest(string_split(key, ' ')) AS word FROM _substance_names WHERE tag IN ({tags})"
+    ).column("word").to_pylist())
     return index
 
 

@@ -18,6 +18,11 @@ _PARTS = re.compile(r"\s*(?<!\bW)/\s*|\s+AND\s+|\s*&\s*|\s*\+\s*|\s*;\s*")
 _MAX_ROUNDS = 6
 # Words naming salts as often as esters: an ester only when the systematic name says so.
 _SALT_OR_ESTER = frozenset({"PHOSPHATE", "SUCCINATE"})
+SOLVATE_WORDS = frozenset({"SOLVATE", "HEMISOLVATE"})
+# A co-crystal, clathrate or inclusion complex names its drug beside a co-former or host molecule.
+_COMPLEXES = frozenset({"CO CRYSTAL", "COCRYSTAL", "CLATHRATE", "INCLUSION COMPLEX"})
+# An isomer-specific display name ("MENTHOL, (+)-") is not what a plain name ("MENTHOL") means.
+_ISOMER = re.compile(r"\((?:\+|-|\+/-|±|[RSEZ](?:,[RSEZ])*)\)|(?:DL|[DL])-|RAC-")
 _PROVENANCE = ("_source", "_snapshot", "_file", "_sha256", "_line")
 
 
@@ -58,7 +63,10 @@ class _Resolver:
         self.index, self.vocab = index, vocab
         self.esters = vocab.words("ester")
         self.cations = vocab.words("cation")
+        self.hydrates = vocab.words("hydrate")
         self.peelable = index.salt_words | vocab.words("salt", "hydrate", "cation", "ester")
+        self.plain_counter_ions = vocab.words("salt", "cation", "hydrate")
+        self.elements = vocab.words("element")
         self.counter_like = index.counter_ions | vocab.words("salt", "hydrate", "cation")
         self.picked: dict[str, NameRow] = {}
 
@@ -70,39 +78,73 @@ class _Resolver:
         if not rows:
             return None
 
-        def rank(row: NameRow) -> tuple[bool, bool, bool, bool, str]:
+        def rank(row: NameRow) -> tuple[bool, bool, bool, bool, bool, str]:
             facts = self.index.facts[row.unii]
-            return (facts.display != key, facts.display_key != key, row.name_type != "of", row.tag != "",
-                    row.unii)
+            return (facts.display != key, bool(_ISOMER.search(facts.display)), facts.display_key != key,
+                    row.name_type != "of", row.tag != "", row.unii)
 
         self.picked[key] = min(rows, key=rank)
         return self.picked[key]
 
+    def _drug(self, key: str) -> bool:
+        form = self.pick(key)
+        return form is not None and self.index.facts[form.unii].drug
+
+    def _peel(self, cur: list[str]) -> tuple[list[str], tuple[str, ...], bool] | None:
+        """The rest once a salt, hydrate, solvate or form phrase is taken off the end (or a cation off the
+        front), the words taken, and whether they were a counter-ion."""
+        for size in (3, 2):
+            role = self.vocab.phrases.get(tuple(cur[-size:])) if len(cur) > size else None
+            if role in ("hydrate", "salt"):
+                return cur[:-size], tuple(cur[-size:]), role == "salt"
+        if cur[-1] in SOLVATE_WORDS:
+            # a solvate names its solvent before the word: ATORVASTATIN CALCIUM PROPYLENE GLYCOL SOLVATE
+            for size in (1, 2, 3):
+                solvent, rest = cur[-1 - size:-1], cur[:-1 - size]
+                if rest and self.index.known(" ".join(solvent)) and self.index.known(" ".join(rest)):
+                    return rest, (*solvent, cur[-1]), False
+            return cur[:-1], (cur[-1],), False
+        if cur[-1] in self.peelable:
+            return cur[:-1], (cur[-1],), cur[-1] not in self.hydrates
+        if cur[0] in self.cations:
+            return cur[1:], (cur[0],), True
+        return None
+
     def _moiety(self, tokens: list[str]) -> tuple[str, tuple[str, ...]] | None:
-        """Strip counter-ions, hydrates and non-own-name esters while the rest is still a UNII name."""
-        cur, found, removed = list(tokens), None, []
+        """Strip counter-ions, hydrates, solvates and non-own-name esters while the rest is still a UNII name."""
+        cur, found = list(tokens), None
+        removed: list[str] = []
         stripped: tuple[str, ...] = ()
         if self.index.known(" ".join(cur)):
             found = " ".join(cur)
         while len(cur) > 1:
             key = " ".join(cur)
             form = self.pick(key)
+            word = cur[-1]
             if form is not None:
                 facts = self.index.facts[form.unii]
                 own_inn = any(r.unii == form.unii and r.tag == "INN" for r in self.index.get(key) or [])
-                word = cur[-1]
-                ester = facts.ester if word in _SALT_OR_ESTER else word in self.esters and not facts.salt
-                if ester or (own_inn and not facts.salt):
+                if word in _SALT_OR_ESTER:
+                    ester = facts.ester
+                elif word.endswith("PHOSPHATE"):  # di- and triphosphates of a nucleoside are esters (ATP)
+                    ester = not facts.salt
+                else:
+                    ester = word in self.esters and not facts.salt
+                # an INN of its own keeps an ester-like or learnt anion word (ISOSORBIDE MONONITRATE), never a
+                # cation, a compendial counter-ion or a hydrate (SULFADIAZINE SODIUM is sulfadiazine's salt)
+                if ester or (own_inn and not facts.salt and word not in self.plain_counter_ions):
                     break
-            if cur[-1] in self.peelable:
-                rest, word = cur[:-1], cur[-1]
-            elif cur[0] in self.cations:
-                rest, word = cur[1:], cur[0]
-            else:
+            # a salt of two cations is a drug of its own (EDETATE CALCIUM DISODIUM is not edetate disodium)
+            if len({t for t in cur if t in self.cations}) > 1:
                 break
-            if all(t in self.counter_like for t in rest) or (len(rest) == 1 and rest[0].endswith("IDE")):
+            peeled = self._peel(cur)
+            if peeled is None:
                 break
-            removed.append(word)
+            rest, words, counter_ion = peeled
+            if counter_ion and (all(t in self.counter_like or t in self.elements for t in rest)
+                                or (len(rest) == 1 and rest[0].endswith("IDE") and not self._drug(rest[0]))):
+                break
+            removed.extend(words)
             cur = rest
             if self.index.known(" ".join(cur)):
                 found, stripped = " ".join(cur), tuple(removed)
@@ -120,17 +162,19 @@ class _Resolver:
             return len(tokens[0]) == 4 and form is not None and self.index.facts[form.unii].drug
         return True
 
-    def hit(self, tokens: list[str], marks: list[str | None]) -> _Hit | None:
-        """The best UNII name inside the subject words, with its moiety."""
-        best: tuple[tuple[int, bool, int], int, int] | None = None
+    def hit(self, tokens: list[str], marks: list[str | None], drug_first: bool = False) -> _Hit | None:
+        """The best UNII name inside the subject words, with its moiety (a medicine first when drug_first)."""
+        best: tuple[tuple[int, int, int], int, int] | None = None
         for i in range(len(tokens)):
             for j in range(i + 1, len(tokens) + 1):
                 key = " ".join(tokens[i:j])
                 if not self.index.get(key) or not self._span_ok(tokens[i:j], marks[i:j], key):
                     continue
                 form = self.pick(key)
-                drug = form is not None and self.index.facts[form.unii].drug
-                score = (j - i, drug, -i)
+                known = self.index.facts[form.unii] if form is not None else None
+                drug = known is not None and known.drug
+                inn = known is not None and known.inn and any(m != "excipient" for m in marks[i:j])
+                score = (inn, j - i, -i) if drug_first else (j - i, drug, -i)
                 if best is None or score > best[0]:
                     best = (score, i, j)
         if best is None:
@@ -202,7 +246,9 @@ class _Resolver:
         tokens = name_key(text).split()
         marks, roles = self.vocab.roles_at(tokens)
         asked = self.index.misses
-        hit = self.hit(tokens, marks)
+        # the drug of a co-crystal or a complex is the moiety (VOXELOTOR ADIPIC ACID CO-CRYSTAL), not its co-former
+        complex_form = any(p in _COMPLEXES for p in roles.get("hydrate", []))
+        hit = self.hit(tokens, marks, drug_first=complex_form)
         if hit is None and self.index.misses == asked:
             hit = self.fuzzy_hit(tokens, marks)
 
@@ -226,9 +272,16 @@ class _Resolver:
             return self._multi_mapping(tokens, multi)
         if hit is None:
             return Mapping("other", evidence=words(*roles), reason="no UNII name found in the subject")
-        if not hit.drug and hit.end - hit.start == 1 and left:
+        if not hit.drug and left and (hit.end - hit.start == 1 or _words(left) >= _words(tokens[hit.start:hit.end])):
             return Mapping("other", evidence=self._describe(hit) + f"; unexplained {' '.join(left)}",
-                           reason="only an incidental one-word UNII name found in the subject")
+                           reason="only an incidental UNII name of no medicine found in the subject")
+        if not hit.drug and looks_systematic(self.index.facts[hit.moiety].display):
+            return self._mapped("intermediate", hit, "medium",
+                                "names a chemical of no medicine, known by its systematic name")
+        if not hit.drug and hit.end - hit.start > 1 and self._drug(tokens[hit.start]):
+            return self._mapped("intermediate", hit, "medium",
+                                f"names a derivative of {tokens[hit.start]} that is no medicine itself "
+                                "(an intermediate or impurity)")
         spanned = marks[hit.start:hit.end]
         material = roles.keys() & {"weak_other", "excipient"}
         if all(m == "excipient" for m in spanned) or (not hit.drug and material):
@@ -261,6 +314,11 @@ class _Resolver:
         reason = None if combined else "a combination of several moieties has no single UNII"
         return Mapping("multi", " + ".join(names), combined.unii if combined else None, None, "high",
                        "components", evidence, reason)
+
+
+def _words(tokens: list[str]) -> int:
+    """How many real words (three letters or more, no digits) a run of tokens holds: codes and locants are not."""
+    return sum(1 for t in tokens if len(t) >= 3 and t.isalpha())
 
 
 def map_subjects(engine: Engine, subjects: pa.Table | None = None) -> pa.Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rxatlas.scenario.listed import METHOD as LISTED_METHOD
@@ -154,8 +155,12 @@ def _gains(affected: list[dict[str, Any]]) -> dict[str, Any]:
             "by_firm": sorted(by_firm, key=lambda r: (-r["n_substances"], r["firm_id"]))}
 
 
-def run(engine: Engine, scenario: Scenario) -> dict[str, Any]:
-    """Apply a scenario to the atlas's supply map; every change names its measure, reason and DMFs."""
+def run(engine: Engine, scenario: Scenario, scope: str | None = None) -> dict[str, Any]:
+    """Apply a scenario to the atlas's supply map (substances of the market scope, us_human_rx unless said);
+    every change names its measure, reason and DMFs."""
+    from rxatlas.supply.scope import in_scope, scope_note
+
+    wanted = in_scope(engine, scope)
     eu27 = frozenset(engine.query("SELECT iso2 FROM core.country WHERE eu27").column("iso2").to_pylist())
     steps = plan(scenario, eu27)
     sources, table = load_sources(engine)
@@ -165,11 +170,13 @@ def run(engine: Engine, scenario: Scenario) -> dict[str, Any]:
     for s in sources:
         by_unii[s.unii].append(s)
     subs = [_substance(u, ss, changes, apps.get(u, [])) for u, ss in sorted(by_unii.items())
-            if any(s.kind == "api" for s in ss) or any(changes[id(s)].reasons for s in ss)]
+            if (wanted is None or u in wanted)
+            and (any(s.kind == "api" for s in ss) or any(changes[id(s)].reasons for s in ss))]
     affected = [s for s in subs if s["lost"] or s["reduced"] or s["intermediates_lost"]]
     hit = [s for s in subs if s["lost"] or s["reduced"]]
     return {
         "scenario": scenario.model_dump(mode="json"),
+        **scope_note(scope),
         "data": {"sources_table": table, "listed_firms": LISTED_METHOD if steps.exclusions else None,
                  "note": COUNTS_NOTE},
         "summary": {
@@ -186,4 +193,17 @@ def run(engine: Engine, scenario: Scenario) -> dict[str, Any]:
         "tariffs": {"note": TARIFF_NOTE, "exposure": _tariffs(steps.tariffs, by_unii, apps, changes)},
         "gains": _gains(hit),
         "policies": steps.policies,
+        "warnings": _as_of_notes(engine, scenario.as_of),
     }
+
+
+def _as_of_notes(engine: Engine, as_of: date) -> list[str]:
+    """A note when the scenario date lies outside the snapshots the atlas holds (the map is theirs)."""
+    if not engine.exists("meta.files"):
+        return []
+    first, last = engine.query("SELECT min(snapshot) AS a, max(snapshot) AS b FROM meta.files").to_pylist()[0].values()
+    if first is None or first <= as_of <= last:
+        return []
+    side = "before the oldest" if as_of < first else "after the newest"
+    return [f"as_of {as_of} is {side} snapshot in the atlas ({first} to {last}): the supply map is that of the "
+            "snapshots; the date only selects watch-list entries and approved applications"]

@@ -6,14 +6,26 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from rxatlas import settings
 from rxatlas.errors import InputError
 from rxatlas.policy.schema import ListId
 from rxatlas.yamlfile import line_of, load_model
 
-# ISO 3166-1 alpha-2, or EU for the 27 member states.
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+def _known_country(code: str) -> str:
+    """An ISO 3166-1 alpha-2 code that exists (XX does not), EU, or ALL where allowed by the pattern."""
+    from rxatlas.warehouse.reference import country_codes
+
+    if code not in ("EU", "ALL") and code not in country_codes():
+        raise ValueError(f"unknown country code {code!r}; use an ISO 3166-1 alpha-2 code (CN, IN, NO) or EU")
+    return code
+
+
+# ISO 3166-1 alpha-2, or EU for the 27 member states; a tariff's origin may also be ALL.
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)]
+Origin = Annotated[str, Field(pattern=r"^([A-Z]{2}|ALL)$"), AfterValidator(_known_country)]
 TariffClass = Literal["patented", "branded", "generic", "biosimilar"]
 HINT = "fix the scenario file (docs/scenarios.md describes every field)"
 
@@ -46,7 +58,7 @@ class Tariff(_Measure):
     """A tariff on imports of one product class from some origins."""
 
     type: Literal["tariff"]
-    origins: list[Country | Literal["ALL"]] = Field(min_length=1)
+    origins: list[Origin] = Field(min_length=1)
     product_class: TariffClass
     rate: float = Field(ge=0, le=10, description="ad valorem, 1.0 = 100%")
 
@@ -82,12 +94,27 @@ def load_scenario(path: str | Path) -> Scenario:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"scenario file {file} does not exist; give a YAML file (see examples/) or `baseline`")
-    return parse_scenario(file.read_text(encoding="utf-8"), str(file))
+    _check_size(file.stat().st_size, str(file))
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{file} line {line}: the scenario file is not UTF-8; save it as UTF-8 text") from exc
+    return parse_scenario(text, str(file))
+
+
+def _check_size(size: int, where: str) -> None:
+    limit = settings.limit("scenario_kb")
+    if size > limit * 1024:
+        raise InputError(f"{where} has {size / 1024:,.0f} KB, more than the {limit} KB a scenario may have "
+                         "(RXATLAS_MAX_SCENARIO_KB); a scenario is a few lines (see examples/)")
 
 
 def parse_scenario(text: str, where: str) -> Scenario:
-    """Check scenario text (YAML or JSON); errors name `where` and the line of each problem."""
-    scenario = load_model(text, where, Scenario, HINT)
+    """Check scenario text (YAML or JSON); errors name `where` and the line of each problem (the first few)."""
+    _check_size(len(text.encode("utf-8")), where)
+    scenario = load_model(text, where, Scenario, HINT, max_errors=settings.limit("scenario_errors"))
     _check_policy_ids(scenario, text, where)
     return scenario
 

@@ -33,14 +33,20 @@ def firm_status(screener: Screener, firm: dict[str, Any]) -> dict[str, Any]:
     return best or {"rank": 3, "status": "clear"}
 
 
-def exposure(engine: Engine, screener: Screener) -> dict[str, Any]:
-    """Per substance: qualified API sources, how many are listed firms or affiliates, that share, and who."""
+def exposure(engine: Engine, screener: Screener, scope: str | None = None) -> dict[str, Any]:
+    """Per substance of the market scope (us_human_rx unless said): qualified API sources, how many are listed
+    firms or affiliates, that share, and who."""
+    from rxatlas.supply.scope import in_scope, scope_note
+
     if not engine.exists("core.api_source"):
         raise QueryError("the atlas has no core.api_source table; rebuild it with a newer rxatlas")
+    wanted = in_scope(engine, scope)
     firms = {f["firm_id"]: f for f in engine.query(FIRMS_SQL).to_pylist()}
     status = {fid: firm_status(screener, f) for fid, f in firms.items()}
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"sources": 0, "linked": [], "possible": []})
     for row in engine.query(SOURCES_SQL).to_pylist():
+        if wanted is not None and row["unii"] not in wanted:
+            continue
         item = per[row["unii"]]
         item["substance"] = row["substance"]
         item["sources"] += 1
@@ -62,6 +68,7 @@ def exposure(engine: Engine, screener: Screener) -> dict[str, Any]:
                            if r["status"] in ("listed", "affiliate")})
     return {
         "as_of": screener.as_of,
+        **scope_note(scope),
         "substances_with_sources": len(per),
         "substances_exposed": sum(1 for s in substances if s["linked_sources"]),
         "sources": sum(v["sources"] for v in per.values()),

@@ -1,15 +1,15 @@
-"""Supplier files as users send them: CSV (UTF-8, UTF-8 BOM, CP949/EUC-KR, GB18030) or Excel, streamed."""
+"""Supplier files as users send them (CSV in any encoding the user names, or Excel): which columns hold what."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rxatlas import settings
 from rxatlas.errors import InputError
-from rxatlas.textfiles import detect_encoding
+from rxatlas.userfiles import open_table
 
 # Header words that name the supplier and the country column (compared case- and space-insensitively).
 NAME_HEADERS = (
@@ -77,24 +77,10 @@ def open_suppliers(
     path: Path, name_column: str | None = None, country_column: str | None = None, encoding: str | None = None
 ) -> tuple[SupplierFile, Iterator[tuple[int, str, str | None]]]:
     """Open a supplier file and stream (row number, name, country) for every row with a name."""
-    if not path.is_file():
-        raise InputError(f"{path} does not exist; give the path of a CSV or Excel file")
-    if path.stat().st_size == 0:
-        raise InputError(
-            f"{path} is empty; expected a header row with a supplier name column and one row per supplier"
-        )
-    with open(path, "rb") as fh:
-        xlsx = fh.read(2) == b"PK"
-    rows: Iterator[list[str]]
-    if xlsx:
-        kind, used = "xlsx", None
-        rows = _xlsx_rows(path)
-    else:
-        kind, used = "csv", encoding or detect_encoding(path)
-        rows = _text_rows(path, used)
-    header = next(rows, None)
+    table = open_table(path, encoding)
+    header = next(table.rows, None)
     while header is not None and not any(c.strip() for c in header):
-        header = next(rows, None)
+        header = next(table.rows, None)
     if header is None:
         raise InputError(
             f"{path} has no header row; expected a supplier name column and one row per supplier"
@@ -107,42 +93,22 @@ def open_suppliers(
             "name it with --name-column"
         )
     country = _pick(columns, country_column, COUNTRY_HEADERS, "country")
-    info = SupplierFile(path, kind, used, columns, name, country)
-    return info, _records(rows, columns.index(name), columns.index(country) if country else None)
+    info = SupplierFile(path, table.kind, table.encoding, columns, name, country)
+    return info, _records(path, table.rows, columns.index(name), columns.index(country) if country else None)
 
 
 def _records(
-    rows: Iterator[list[str]], name_at: int, country_at: int | None
+    path: Path, rows: Iterator[list[str]], name_at: int, country_at: int | None
 ) -> Iterator[tuple[int, str, str | None]]:
+    longest = settings.limit("cell_chars")
     for number, row in enumerate(rows, start=2):
         name = row[name_at].strip() if name_at < len(row) else ""
         if not name:
             continue
+        if len(name) > longest:
+            raise InputError(f"{path} row {number}: the supplier name has {len(name):,} characters, more than "
+                             f"the limit of {longest:,} (RXATLAS_MAX_CELL_CHARS); check the name column")
         country = (
             row[country_at].strip() or None if country_at is not None and country_at < len(row) else None
         )
         yield number, name, country
-
-
-def _text_rows(path: Path, encoding: str) -> Iterator[list[str]]:
-    try:
-        with open(path, encoding=encoding, newline="") as fh:
-            yield from csv.reader(fh)
-    except csv.Error as exc:
-        raise InputError(f"{path}: malformed CSV ({exc}); check the quoting, or save it as Excel") from exc
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook  # heavy; only Excel input needs it
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise InputError(
-            f"{path} is not a readable Excel workbook ({exc}); save it again as .xlsx or CSV"
-        ) from exc
-    try:
-        for row in wb.worksheets[0].iter_rows(values_only=True):
-            yield ["" if v is None else str(v) for v in row]
-    finally:
-        wb.close()

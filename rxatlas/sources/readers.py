@@ -38,12 +38,23 @@ def kind_of(file: LocalFile) -> str:
     return "plain"
 
 
+_CHECKED: set[tuple[str, str]] = set()  # (path, sha256) of archives whose every member passed its CRC check
+
+
 def zip_members(file: LocalFile) -> list[str]:
-    """List the members of a zip file, with a clear error when it is not a readable zip."""
+    """List the members of a zip file after checking every member's CRC (once per file), with a clear error
+    when it is not a readable zip or a member is corrupt (even one no table reads: the file is damaged)."""
     try:
         with zipfile.ZipFile(file.path) as zf:
-            return zf.namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
+            names = zf.namelist()
+            if (str(file.path), file.sha256) not in _CHECKED:
+                bad = zf.testzip()
+                if bad is not None:
+                    raise _fail(file, f"archive member {bad} is corrupt (its CRC-32 check fails); download the "
+                                      "file again")
+                _CHECKED.add((str(file.path), file.sha256))
+            return names
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise _fail(file, f"not a readable zip archive ({exc}); download it again") from exc
 
 
@@ -212,10 +223,11 @@ def xlsx_records(
     try:
         wb = load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise _fail(file, f"not a readable Excel workbook ({exc})") from exc
+        raise _fail(file, f"not a readable Excel workbook ({type(exc).__name__}: {exc}); download it again"
+                    ) from exc
     try:
         ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        rows = _sheet_rows(file, ws.iter_rows(values_only=True))
         names: list[str] | None = None
         best: list[str] = []
         for number, row in enumerate(rows, start=1):
@@ -235,6 +247,21 @@ def xlsx_records(
             check_header(file, best, wanted, 1)
     finally:
         wb.close()
+
+
+def _sheet_rows(file: LocalFile, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """A sheet's rows; a damaged sheet (it shows only while read, as an XML error) names the file and row."""
+    number = 0
+    while True:
+        try:
+            row = next(rows, None)
+        except Exception as exc:  # the XML parser's and openpyxl's many kinds
+            raise _fail(file, f"the workbook is damaged after row {number} ({type(exc).__name__}: {exc}); "
+                              "download it again", number or None) from exc
+        if row is None:
+            return
+        number += 1
+        yield row
 
 
 def table_records(

@@ -49,11 +49,25 @@ class _Flags:
     evidence: list[str] = field(default_factory=list)
 
 
-def _mapped(engine: Engine, names: list[str]) -> dict[str, dict[str, Any]]:
-    """Map names like DMF subjects; keep single substances with a moiety UNII."""
+# A list names a medicine: a link made only by correcting its spelling or reading it as a brand may reach a
+# substance of another class (INSULIN read as INULIN), so such links are reported as gaps, never used.
+DOUBTFUL_METHODS = frozenset({"fuzzy", "brand"})
+
+
+def _mapped(engine: Engine, names: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Map names like DMF subjects (moieties, so every salt and form of a substance links to it): the single
+    substances reached by name, and why each doubtful link was not used."""
     table = pa.table({"subject": pa.array(sorted(set(names)), pa.string())})
-    return {r["subject"]: r for r in map_subjects(engine, table).to_pylist()
-            if r["kind"] == "api" and r["unii"] is not None}
+    found, doubtful = {}, {}
+    for row in map_subjects(engine, table).to_pylist():
+        if row["kind"] != "api" or row["unii"] is None:
+            continue
+        if row["method"] in DOUBTFUL_METHODS:
+            doubtful[row["subject"]] = (f"links to {row['substance']} only through a {row['method']} match "
+                                        f"({row['evidence']}); not used")
+            continue
+        found[row["subject"]] = row
+    return found, doubtful
 
 
 def _gem(engine: Engine, flags: dict[str, _Flags], gaps: list[dict[str, str]]) -> dict[str, set[str]]:
@@ -61,13 +75,14 @@ def _gem(engine: Engine, flags: dict[str, _Flags], gaps: list[dict[str, str]]) -
     rows = engine.query(
         "SELECT medicine, atc_code, atc_codes_secondary, list(DISTINCT country_iso2) AS countries "
         "FROM core.essential_medicine GROUP BY ALL ORDER BY medicine").to_pylist()
-    mapped = _mapped(engine, [r["medicine"] for r in rows])
+    mapped, doubtful = _mapped(engine, [r["medicine"] for r in rows])
     by_atc: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         hit = mapped.get(row["medicine"])
         if hit is None:
             gaps.append({"list": "essential_medicines", "item": row["atc_code"] or "", "name": row["medicine"],
-                         "reason": "the medicine name maps to no single substance UNII"})
+                         "reason": doubtful.get(row["medicine"],
+                                                "the medicine name maps to no single substance UNII")})
             continue
         entry = flags.setdefault(hit["unii"], _Flags(hit["substance"]))
         entry.countries |= {c for c in row["countries"] if c}
@@ -140,7 +155,7 @@ def _jp(engine: Engine, flags: dict[str, _Flags], gaps: list[dict[str, str]]) ->
         "SELECT ingredient_name, substr(yj_code, 1, 7) AS ingredient_code, min(supply_secured_category) AS "
         "category, count(*) AS products FROM core.jp_supply_status GROUP BY ALL ORDER BY 1, 2").to_pylist()
     index = _jan_index(engine)
-    moiety_of = _mapped(engine, [name for entries in index.values() for _, name in entries])
+    moiety_of, _ = _mapped(engine, [name for entries in index.values() for _, name in entries])
     for row in rows:
         item = f"YJ {row['ingredient_code']}"
         moieties = japanese_moieties(row["ingredient_name"])

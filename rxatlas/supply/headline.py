@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rxatlas.supply.metrics import COUNT_NOTE
+from rxatlas.supply.scope import ALL, check_scope, scope_note
 from rxatlas.warehouse.engine import Engine
 
 GROUPS = ("India", "EU-27", "China", "US", "other", "unknown")
@@ -14,7 +15,13 @@ ANCHOR_2023 = {"source": USP, "shares": {"India": 0.50, "China": 0.32, "EU-27": 
 ANCHOR_SINGLE = {"source": "Health Affairs 2023;42(3):407",
                  "value": "about one third of 1,379 generic APIs come from a single facility", "share": 1 / 3}
 FIRST_YEAR, LAST_YEAR = 2010, 2025
-TABLES = frozenset({"core.dmf", "core.dmf_holder", "core.country", "core.substance_metrics"})
+TABLES = frozenset({"core.dmf", "core.dmf_holder", "core.country", "core.substance_metrics", "core.market_scope"})
+DEFINITION_DIFFERENCE = (
+    "Health Affairs counts manufacturing facilities of generic APIs with marketed US products; the atlas counts "
+    "distinct firms (a firm with several plants is one source) holding an active Type II DMF for the API, or a bulk "
+    "listing with a registered API site, for substances that are the API of a US human prescription medicine "
+    "(market scope us_human_rx, branded and generic). Counting firms gives fewer sources than counting plants; "
+    "including branded APIs (often single-source while under patent) adds single-source substances")
 
 # The country group of a DMF's holder (core.dmf_holder.country, the legal entity's seat).
 _GROUPED = """
@@ -37,13 +44,20 @@ SELECT CAST(year(submit_date) AS BIGINT) AS year, grp, count(*) AS dmfs FROM g
 WHERE year(submit_date) BETWEEN ? AND ? GROUP BY ALL ORDER BY year, grp
 """
 _SINGLE = """
-SELECT count(*) AS substances,
+SELECT coalesce(market_scope, 'unknown') AS market_scope, count(*) AS substances,
        count(*) FILTER (WHERE single_source) AS single_source,
        count(*) FILTER (WHERE single_country) AS single_country,
        count(*) FILTER (WHERE single_country IS NULL) AS country_unknown,
        count(*) FILTER (WHERE n_sources >= 2) AS multi_source
-FROM core.substance_metrics
+FROM core.substance_metrics GROUP BY 1 ORDER BY 2 DESC
 """
+_COUNTS = ("substances", "single_source", "single_country", "country_unknown", "multi_source")
+
+
+def _single_shares(row: dict[str, Any]) -> dict[str, Any]:
+    n = row["substances"]
+    return {**row, "single_source_share": row["single_source"] / n if n else None,
+            "single_country_share": row["single_country"] / n if n else None}
 
 
 def _shares(engine: Engine, where: str, params: list[Any], anchor: dict[str, Any]) -> dict[str, Any]:
@@ -77,26 +91,29 @@ def filings_by_year(engine: Engine, first: int = FIRST_YEAR, last: int = LAST_YE
             "rows": engine.query(_BY_YEAR, [first, last]).to_pylist()}
 
 
-def single_source(engine: Engine) -> dict[str, Any]:
-    """Share of mapped substances with a single qualified source, or all sources in one country."""
-    row = engine.query(_SINGLE).to_pylist()[0]
-    n = row["substances"]
-    return {"definition": "substances with at least one qualified API source (core.substance_metrics): share "
-                          "with exactly one source firm, and share whose sources (all of known country) are in "
-                          "one country",
-            **row,
-            "single_source_share": row["single_source"] / n if n else None,
-            "single_country_share": row["single_country"] / n if n else None,
-            "anchor": ANCHOR_SINGLE}
+def single_source(engine: Engine, scope: str | None = None) -> dict[str, Any]:
+    """Share of substances of a market scope (us_human_rx unless said) with a single qualified source, or all
+    sources in one country, beside Health Affairs 2023; the same per scope in by_scope."""
+    chosen = check_scope(scope)
+    by_scope = [_single_shares(r) for r in engine.query(_SINGLE).to_pylist()]
+    picked = [r for r in by_scope if chosen == ALL or r["market_scope"] == chosen]
+    row = _single_shares({k: sum(r[k] for r in picked) for k in _COUNTS})
+    return {"definition": "substances with at least one qualified API source (core.substance_metrics) in the "
+                          "market scope: share with exactly one source firm, and share whose sources (all of "
+                          "known country) are in one country",
+            **scope_note(chosen), **row, "anchor": ANCHOR_SINGLE, "definition_difference": DEFINITION_DIFFERENCE,
+            "by_scope": by_scope}
 
 
-def headline(engine: Engine) -> dict[str, Any]:
-    """Every headline figure of the atlas with its definition and the published anchor beside it."""
+def headline(engine: Engine, scope: str | None = None) -> dict[str, Any]:
+    """Every headline figure of the atlas with its definition and the published anchor beside it; substance
+    figures over the market scope (us_human_rx unless said)."""
     return {
+        **scope_note(scope),
         "active_type_ii_by_holder_country": active_by_country(engine),
         "type_ii_filed_2023_by_holder_country": filed_in(engine, 2023),
         "type_ii_filings_by_year": filings_by_year(engine),
-        "single_source_substances": single_source(engine),
+        "single_source_substances": single_source(engine, scope),
         "notes": [f"substance figures: {COUNT_NOTE}",
                   "DMF shares count DMFs, not firms or sites; the holder is the legal entity named on the DMF, "
                   "which is not always where the plant is (see docs/supply-map.md)"],

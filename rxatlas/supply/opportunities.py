@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rxatlas.errors import InputError
+from rxatlas.supply.scope import scope_note
 from rxatlas.supply.vulnerability import load_config, scores
 from rxatlas.warehouse.engine import Engine
 
@@ -36,16 +37,18 @@ def _home_sources(engine: Engine, home: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50) -> dict[str, Any]:
-    """Ranked substances where US supply is concentrated or vulnerable, each with the home country's position."""
+def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50,
+                  scope: str | None = None) -> dict[str, Any]:
+    """Ranked substances of the market scope (us_human_rx unless said) where US supply is concentrated or
+    vulnerable, each with the home country's position."""
     home = home.strip().upper()
     if not engine.query("SELECT 1 FROM core.country WHERE iso2 = ?", [home]).num_rows:
         raise InputError(f"unknown country code {home!r}; give an ISO 3166 alpha-2 code such as KR, JP or DE")
     candidates = {r["unii"]: r for r in engine.query(CANDIDATES_SQL, [MAX_SOURCES]).to_pylist()}
     config = load_config()
-    scored = [s for s in scores(engine, None, config) if s["unii"] in candidates or s["score"] >= MIN_SCORE]
+    scored = [s for s in scores(engine, None, config, scope) if s["unii"] in candidates or s["score"] >= MIN_SCORE]
     metrics = {r["unii"]: r for r in engine.query(
-        "SELECT unii, n_sources, n_countries, hhi, hhi_band, country_shares FROM core.substance_metrics"
+        "SELECT unii, market_scope, n_sources, n_countries, hhi, hhi_band, country_shares FROM core.substance_metrics"
     ).to_pylist()}
     home_sources = _home_sources(engine, home)
     rows = []
@@ -58,7 +61,8 @@ def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50) -> d
                                     (f"vulnerability {score['score']:g} >= {MIN_SCORE:g}",
                                      score["score"] >= MIN_SCORE)) if hit]
         rows.append({
-            "rank": rank, "unii": score["unii"], "substance": score["substance"], "score": score["score"],
+            "rank": rank, "unii": score["unii"], "substance": score["substance"],
+            "market_scope": metric["market_scope"], "score": score["score"],
             "why_listed": reasons, "explanation": score["explanation"],
             "n_sources": metric["n_sources"], "hhi": metric["hhi"], "hhi_band": metric["hhi_band"],
             "country_shares": metric["country_shares"],
@@ -73,7 +77,8 @@ def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50) -> d
                 f"{score['substance']}"],
         })
     qualified = sum(1 for r in rows if r["home_capability"] != "white_space")
-    return {"home": home, "basis": "counts of distinct qualified API sources; public data has no volumes",
+    return {"home": home, **scope_note(scope),
+            "basis": "counts of distinct qualified API sources; public data has no volumes",
             "criteria": {"hhi_band": "highly concentrated", "max_sources": MAX_SOURCES, "min_score": MIN_SCORE},
             "candidates": len(rows), "with_home_capability": qualified, "white_space": len(rows) - qualified,
             "opportunities": rows[:limit] if limit else rows}

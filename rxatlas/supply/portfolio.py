@@ -3,9 +3,6 @@ feedback (unknown columns, unknown names, mixed identifiers, formulas, encodings
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -15,8 +12,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from rxatlas import settings
 from rxatlas.errors import InputError
-from rxatlas.textfiles import detect_encoding
+from rxatlas.userfiles import open_table
 from rxatlas.warehouse.engine import Engine
 
 # Header names (lower case, spaces and punctuation as underscores) and the identifier each column holds.
@@ -32,6 +30,11 @@ COLUMNS = {
 _APPLICATION = re.compile(r"^(NDA|ANDA|BLA)?[\s#:-]*0*(\d{4,6})$", re.IGNORECASE)
 _NDC = re.compile(r"^(\d{4,5})-(\d{3,4})(?:-\d{1,2})?$")
 _UNII = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z]{10}$")
+# Evidence of a mapping that matched a bare number of the cell ('1066' is a code of crizotinib): a made-up name
+# with a number in it would resolve to a real substance, so such a mapping is not taken.
+_BARE_CODE = re.compile(r"^'[\d\s.-]*' ->")
+# What to do about a file whose text encoding is not certain (the commands reading portfolios have no --encoding).
+ASK = "save the file as UTF-8 (CSV UTF-8 in Excel) or as Excel (.xlsx)"
 
 
 @dataclass
@@ -66,44 +69,11 @@ class Portfolio:
         return list(dict.fromkeys(u for e in self.entries for u in e.uniis))
 
 
-def _xlsx_rows(path: Path) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
-    """The cell texts of the first sheet (cached values), and the formulas that have no cached value."""
-    import openpyxl
-
-    try:
-        values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise InputError(f"{path}: not a readable Excel workbook ({exc}); save it again as .xlsx or as CSV"
-                         ) from exc
-    rows: list[list[str]] = []
-    missing: dict[tuple[int, int], str] = {}
-    sheet_f = formulas.worksheets[0].iter_rows()
-    for r, row in enumerate(values.worksheets[0].iter_rows(values_only=True), start=1):
-        f_row = next(sheet_f, ())
-        cells = []
-        for c, value in enumerate(row):
-            formula = f_row[c].value if c < len(f_row) else None
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                missing[(r, c)] = formula
-            cells.append("" if value is None else str(value).strip())
-        rows.append(cells)
-    values.close()
-    formulas.close()
-    return rows, missing
-
-
-def _table(path: Path) -> tuple[list[list[str]], dict[tuple[int, int], str], str | None]:
-    data = path.read_bytes()
-    if data[:4] == b"PK\x03\x04":
-        rows, missing = _xlsx_rows(path)
-        return rows, missing, None
-    encoding = detect_encoding(path, ("cp949", "gb18030", "cp1252"))
-    text = data.decode(encoding)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # a single column has no delimiter to find
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)], {}, encoding
+def _table(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[tuple[int, int], str], str | None]:
+    """The rows of a portfolio file (CSV or Excel, within the limits of user files) and its formulas."""
+    table = open_table(path, encoding, ask=ASK, formulas=True)
+    rows = [[c.strip() for c in row] for row in table.rows]
+    return rows, table.formulas, table.encoding
 
 
 def _header_key(text: str) -> str:
@@ -122,12 +92,12 @@ def kind_of(value: str, column: str) -> str:
     return "substance"
 
 
-def read_portfolio(path: str | Path) -> Portfolio:
+def read_portfolio(path: str | Path, encoding: str | None = None) -> Portfolio:
     """Read a portfolio file: one entry per non-empty row, feedback on the file and on each row."""
     source = Path(path)
     if not source.is_file():
         raise InputError(f"no portfolio file at {source}; give a CSV or Excel (.xlsx) file")
-    rows, missing, encoding = _table(source)
+    rows, missing, encoding = _table(source, encoding)
     portfolio = Portfolio(str(source), [], encoding=encoding)
     start = next((i for i, r in enumerate(rows) if any(r)), None)
     if start is None:
@@ -146,6 +116,7 @@ def read_portfolio(path: str | Path) -> Portfolio:
         portfolio.file_messages.append(f"line {start + 1}: no column names a substance, UNII, application or "
                                        "NDC; name the column 'substance', 'application' or 'ndc'")
         return portfolio
+    longest = settings.limit("cell_chars")
     for r in range(start + 1, len(rows)):
         cells = rows[r]
         filled = [(i, cells[i]) for i in sorted(known) if i < len(cells) and cells[i]]
@@ -158,6 +129,11 @@ def read_portfolio(path: str | Path) -> Portfolio:
         if not filled:
             continue
         i, value = filled[0]
+        if len(value) > longest:
+            portfolio.entries.append(Entry(r + 1, value[:40] + "…", "long", "error", messages=[
+                f"the cell has {len(value):,} characters, more than the {longest:,} a name or identifier may have "
+                "(RXATLAS_MAX_CELL_CHARS); put one substance, application number or NDC in the cell"]))
+            continue
         entry = Entry(r + 1, value, kind_of(value, known[i]))
         if len(filled) > 1:
             entry.messages.append(f"several identifiers in one row; read {header[i]} {value!r}, ignored "
@@ -168,12 +144,12 @@ def read_portfolio(path: str | Path) -> Portfolio:
 
 
 def _flag_mixed(entries: list[Entry]) -> None:
-    kinds = Counter(e.kind for e in entries if e.kind != "formula")
+    kinds = Counter(e.kind for e in entries if e.status != "error")
     if len(kinds) < 2:
         return
     usual = kinds.most_common(1)[0][0]
     for entry in entries:
-        if entry.kind not in (usual, "formula"):
+        if entry.kind != usual and entry.status != "error":
             entry.messages.append(f"mixed identifiers: this row holds a {entry.kind} where most rows hold a "
                                   f"{usual}; read as {entry.kind}")
 
@@ -247,7 +223,7 @@ def _mapped_names(engine: Engine, names: list[str]) -> dict[str, list[dict[str, 
     mapped = map_subjects(engine, pa.table({"subject": pa.array(names, pa.string())})).to_pylist()
     return {r["subject"]: [{"unii": r["unii"], "substance": r["substance"],
                             "how": f"name mapped ({r['method']}, {r['confidence']}): {r['evidence']}"}]
-            for r in mapped if r["kind"] == "api" and r["unii"]}
+            for r in mapped if r["kind"] == "api" and r["unii"] and not _BARE_CODE.match(r["evidence"] or "")}
 
 
 def resolve(engine: Engine, portfolio: Portfolio) -> Portfolio:

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from rxatlas.supply.portfolio import read_portfolio, resolve
+from rxatlas.supply.scope import scope_note
 from rxatlas.supply.vulnerability import scores
 from rxatlas.warehouse.engine import Engine
 
@@ -15,9 +16,10 @@ from rxatlas.warehouse.engine import Engine
 DEPENDENCE_SHARE = 0.5
 # The warehouse tables risk and opportunity answers read (for provenance and stale-source warnings).
 RISK_TABLES = frozenset({"core.substance_metrics", "core.api_source", "core.shortage", "core.compliance_event",
-                         "core.substance_criticality", "core.name_substance"})
-METRIC_COLUMNS = ("n_sources", "n_countries", "effective_suppliers", "hhi", "hhi_band", "country_shares",
-                  "single_source", "single_country", "china_share", "india_share", "unknown_country_sources")
+                         "core.substance_criticality", "core.name_substance", "core.market_scope"})
+METRIC_COLUMNS = ("market_scope", "n_sources", "n_countries", "effective_suppliers", "hhi", "hhi_band",
+                  "country_shares", "single_source", "single_country", "china_share", "india_share",
+                  "unknown_country_sources")
 
 
 def _metrics(engine: Engine, uniis: list[str]) -> dict[str, dict[str, Any]]:
@@ -54,8 +56,10 @@ def aggregates(substances: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def risk(engine: Engine, portfolio: str | Path | None = None, top: int = 10) -> dict[str, Any]:
-    """Metrics and vulnerability for a portfolio file (or every substance), aggregates and the top risks."""
+def risk(engine: Engine, portfolio: str | Path | None = None, top: int = 10,
+         scope: str | None = None) -> dict[str, Any]:
+    """Metrics and vulnerability for a portfolio file (or every substance of the market scope, us_human_rx unless
+    said), aggregates and the top risks."""
     feedback: dict[str, Any] | None = None
     uniis: list[str] | None = None
     if portfolio is not None:
@@ -65,12 +69,15 @@ def risk(engine: Engine, portfolio: str | Path | None = None, top: int = 10) -> 
         feedback = {"file": read.path, "encoding": read.encoding, "file_messages": read.file_messages,
                     "rows": len(entries), "resolved": sum(1 for e in entries if e["status"] == "ok"),
                     "entries": entries}
-    scored = scores(engine, uniis)
+    scored = scores(engine, uniis, scope=scope)
     metrics = _metrics(engine, [s["unii"] for s in scored])
     substances = [{**s, "metrics": metrics.get(s["unii"])} for s in scored]
     rows = [{"unii": s["unii"], "substance": s["substance"], "metrics": s["metrics"],
              "vulnerability": {k: s[k] for k in ("score", "components", "explanation")}} for s in substances]
-    return {"portfolio": feedback, "aggregates": aggregates(rows),
+    used = scope_note(scope) if portfolio is None else {
+        "scope": "portfolio", "scope_note": "every substance of the portfolio, whatever its market scope (shown "
+                                            "per substance as metrics.market_scope)"}
+    return {**used, "portfolio": feedback, "aggregates": aggregates(rows),
             "top_risks": [{"unii": r["unii"], "substance": r["substance"], "score": r["vulnerability"]["score"],
                            "explanation": r["vulnerability"]["explanation"]} for r in rows[:top]],
             "substances": rows}

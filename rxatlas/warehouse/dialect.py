@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
 
 from rxatlas.errors import BuildError
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """What an engine's SQL can do; models are written for DuckDB and translated to the others."""
-
-    name: str
-    replace_table: bool = True  # CREATE OR REPLACE TABLE
-    temp_tables: bool = True  # CREATE TEMP TABLE (else an ordinary table in the engine's work schema)
-    transactions: bool = True  # BEGIN / COMMIT
-    table_format: str | None = None  # CREATE TABLE ... USING <format>
-    ordered_aggregates: bool = True  # list(x ORDER BY y), any_value(x ORDER BY y)
-    constraints: bool = True  # PRIMARY KEY and other column constraints
-
-
-DUCKDB = Dialect("duckdb")
-SPARK = Dialect("spark", replace_table=False, temp_tables=False, transactions=False, table_format="parquet",
-                ordered_aggregates=False, constraints=False)
+from rxatlas.warehouse.engine import Dialect
 
 
 def _comparator(keys: list[exp.Ordered]) -> exp.Expr:

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pyarrow as pa
-
-from rxatlas.errors import InputError
-from rxatlas.warehouse.dialect import Dialect
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMAS = ("meta", "raw", "latest", "core")
 ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What an engine's SQL can do; models are written for DuckDB and translated to the others."""
+
+    name: str
+    replace_table: bool = True  # CREATE OR REPLACE TABLE
+    temp_tables: bool = True  # CREATE TEMP TABLE (else an ordinary table in the engine's work schema)
+    transactions: bool = True  # BEGIN / COMMIT
+    table_format: str | None = None  # CREATE TABLE ... USING <format>
+    ordered_aggregates: bool = True  # list(x ORDER BY y), any_value(x ORDER BY y)
+    constraints: bool = True  # PRIMARY KEY and other column constraints
+
+
+DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark", replace_table=False, temp_tables=False, transactions=False, table_format="parquet",
+                ordered_aggregates=False, constraints=False)
+
 
 
 class Engine(Protocol):
@@ -56,22 +72,3 @@ class Engine(Protocol):
     def __enter__(self) -> Engine: ...
 
     def __exit__(self, *exc: object) -> None: ...
-
-
-def engine_name(name: str | None = None) -> str:
-    """The build engine to use: the argument, else RXATLAS_ENGINE, else duckdb."""
-    chosen = (name or os.environ.get("RXATLAS_ENGINE") or "duckdb").lower()
-    if chosen not in ENGINES:
-        raise InputError(f"unknown engine {chosen!r}; use one of {', '.join(ENGINES)} (--engine or RXATLAS_ENGINE)")
-    return chosen
-
-
-def open_engine(name: str, path: Path) -> Engine:
-    """Open a writable warehouse at path on the named engine (a DuckDB file, or a Spark Parquet folder)."""
-    if name == "spark":
-        from rxatlas.warehouse.spark import SparkEngine
-
-        return SparkEngine(path)
-    from rxatlas.warehouse.duck import DuckDBEngine
-
-    return DuckDBEngine(path)

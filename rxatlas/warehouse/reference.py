@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pyarrow as pa
 import pycountry
 
@@ -27,6 +29,12 @@ def country_table() -> pa.Table:
         for c in pycountry.countries
     ]
     return pa.Table.from_pylist(rows)
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code."""
+    return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
 def _load_countries(engine: Engine) -> None:

@@ -18,13 +18,15 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from rxatlas.errors import BuildError, QueryError
-from rxatlas.warehouse.dialect import SPARK, translate
-from rxatlas.warehouse.engine import SCHEMAS
+from rxatlas.errors import QueryError
+from rxatlas.extras import needs
+from rxatlas.warehouse.dialect import translate
+from rxatlas.warehouse.engine import SCHEMAS, SPARK
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+log = logging.getLogger("rxatlas.sql")  # the SQL every engine runs, at debug level
 WORK = "work"  # unqualified (temporary) tables of build steps; dropped when the engine closes
 MANIFEST = "rxatlas-manifest.json"  # no leading "_": Spark hides such files from reads
 
@@ -45,10 +47,8 @@ SQL_CONF = {
 
 def session() -> SparkSession:
     """The session spark-submit or Databricks started, else a new local one configured from RXATLAS_SPARK_*."""
-    try:
+    with needs("spark", "the Spark engine (it also needs Java 17)"):
         from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise BuildError("the Spark engine needs PySpark and Java 17: pip install 'rxatlas[spark]'") from exc
     given = SparkSession.getActiveSession() is not None or "PYSPARK_GATEWAY_PORT" in os.environ \
         or "DATABRICKS_RUNTIME_VERSION" in os.environ
     builder = SparkSession.builder
@@ -160,6 +160,7 @@ class SparkEngine:
         from pyspark.errors import PySparkException
 
         text = statement.transform(self._rename).sql("spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
+        log.debug("%s", text)
         try:
             return self.spark.sql(text, args=params or None)
         except (PySparkException, Py4JJavaError) as exc:

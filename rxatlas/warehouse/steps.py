@@ -6,13 +6,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
 
 from rxatlas.errors import BuildError
 from rxatlas.warehouse.engine import Engine
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 MODEL_PACKAGE = "rxatlas.warehouse.models"
 WAREHOUSE_SCHEMAS = {"raw", "latest", "core", "meta"}
@@ -47,12 +49,16 @@ def _qualified(table: exp.Table) -> str | None:
 
 
 def _reads(statement: exp.Expr) -> set[str]:
+    from sqlglot import exp  # parsing is for builds and `rxatlas sql`; answering questions needs none of it
+
     ctes = {c.alias_or_name for c in statement.find_all(exp.CTE)}
     return {q for table in statement.find_all(exp.Table) if (q := _qualified(table)) and table.name not in ctes}
 
 
 def referenced_tables(sql: str) -> set[str]:
     """Return the warehouse tables (schema.table) a SQL text reads or writes; empty if it does not parse."""
+    import sqlglot
+
     try:
         statements = sqlglot.parse(sql, read="duckdb")
     except sqlglot.errors.ParseError:
@@ -62,6 +68,9 @@ def referenced_tables(sql: str) -> set[str]:
 
 def sql_step(name: str, sql: str) -> Step:
     """Make a step from a model's SQL: its outputs are what it creates, its inputs what else it reads."""
+    import sqlglot
+    from sqlglot import exp
+
     statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     outputs: set[str] = set()
     inputs: set[str] = set()

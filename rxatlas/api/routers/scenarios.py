@@ -13,8 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from rxatlas.api.errors import ApiError, ErrorBody, not_found
 from rxatlas.api.models import Answer, Page, page
 from rxatlas.api.state import AtlasState, json_response, state_of
+from rxatlas.api.work import off_loop
 from rxatlas.scenario import BASELINE, Scenario, compare, load_scenario, run
 from rxatlas.scenario.schema import parse_scenario
+from rxatlas.yamlfile import parse
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
 State = Annotated[AtlasState, Depends(state_of)]
@@ -65,6 +67,15 @@ def _scenario(value: Any, where: str) -> Scenario:
     return parse_scenario(yaml.safe_dump(value, sort_keys=False, allow_unicode=True), where)
 
 
+def _pair(text: str) -> tuple[Scenario, Scenario]:
+    """Scenarios a and b of a compare body."""
+    body = parse(text, "the request body", 'send {"a": ..., "b": ...}')
+    if not isinstance(body, dict) or "a" not in body or set(body) - {"a", "b"}:
+        raise ApiError(400, 'send an object {"a": scenario or example name, "b": scenario, example name or '
+                            '"baseline"}')
+    return _scenario(body["a"], "scenario a"), _scenario(body.get("b", BASELINE), "scenario b")
+
+
 def _run(state: AtlasState, scenarios: list[Scenario]) -> list[dict[str, Any]]:
     from rxatlas.scenario.engine import TABLES
 
@@ -95,7 +106,7 @@ def example(name: Annotated[str, Path(min_length=1, max_length=100)]) -> Respons
 async def run_scenario(request: Request, state: State) -> Response:
     """Apply a scenario (YAML or JSON, checked against the scenario schema): sources lost, HHI, tariffs, gains."""
     text = await _body(request)
-    scenario = parse_scenario(text, "the request body")
+    scenario = await off_loop(parse_scenario, text, "the request body")
     return json_response((await run_in_threadpool(_run, state, [scenario]))[0])
 
 
@@ -104,13 +115,6 @@ async def run_scenario(request: Request, state: State) -> Response:
              summary="Compare two scenarios")
 async def compare_scenarios(request: Request, state: State) -> Response:
     """Compare scenario a with b (default `baseline`) substance by substance; each inline or an example name."""
-    try:
-        body = yaml.safe_load(await _body(request))
-    except yaml.YAMLError as exc:
-        raise ApiError(400, f"the body is not valid JSON or YAML ({exc}); send {{\"a\": ..., \"b\": ...}}") from exc
-    if not isinstance(body, dict) or "a" not in body or set(body) - {"a", "b"}:
-        raise ApiError(400, 'send an object {"a": scenario or example name, "b": scenario, example name or '
-                            '"baseline"}')
-    a, b = _scenario(body["a"], "scenario a"), _scenario(body.get("b", BASELINE), "scenario b")
+    a, b = await off_loop(_pair, await _body(request))
     result_a, result_b = await run_in_threadpool(_run, state, [a, b])
     return json_response({**compare(result_a, result_b), "warnings": result_a["warnings"]})

@@ -14,6 +14,8 @@ from fastapi.responses import Response
 from rxatlas.api.errors import ApiError, ErrorBody
 from rxatlas.api.models import Answer, IsoDate
 from rxatlas.api.state import AtlasState, json_response, state_of
+from rxatlas.api.work import off_loop
+from rxatlas.errors import InputError
 
 router = APIRouter(prefix="/api", tags=["screening"])
 State = Annotated[AtlasState, Depends(state_of)]
@@ -31,9 +33,10 @@ def _save(upload: UploadFile, folder: Path) -> Path:
     return target
 
 
-@router.post("/screen", response_model=Answer, responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}},
+@router.post("/screen", response_model=Answer, responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody},
+                                                         504: {"model": ErrorBody}},
              summary="Screen a supplier file")
-def screen(
+async def screen(
     state: State,
     file: Annotated[UploadFile, File(description="Supplier list: CSV (UTF-8, CP949/EUC-KR, GB18030) or Excel.")],
     as_of: Annotated[IsoDate | None, Query(description="Screen against the lists as of this date (default today).")]
@@ -43,15 +46,25 @@ def screen(
     encoding: Annotated[str | None, Query(max_length=40, description="Text encoding of a CSV, if not detected.")]
     = None,
 ) -> Response:
-    """Every row with status, matched list entry, score and path (parent/subsidiary), as `rxatlas screen --json`."""
+    """Every row with status, matched list entry, score and path (parent/subsidiary), as `rxatlas screen --json`.
+
+    The work runs off the event loop within RXATLAS_REQUEST_TIMEOUT seconds (504 past it)."""
     from rxatlas.screen.screen import screen_file
 
-    with tempfile.TemporaryDirectory(prefix="rxatlas-screen-") as folder:
-        path = _save(file, Path(folder))
-        with state.lock:
-            run = screen_file(path, state.atlas().engine, as_of or date.today(), name_column=name_column,
-                              country_column=country_column, encoding=encoding)
-            rows = list(run.rows())
-        payload: dict[str, Any] = {**run.meta(), "file": file.filename, "rows": rows, "counts": run.status_counts()}
-    payload["warnings"] = payload["warnings"] + state.warnings({"core.watchlist_entry", "core.firm"})
-    return json_response(payload)
+    name = Path(file.filename or "the uploaded file").name
+
+    def work() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="rxatlas-screen-") as folder:
+            path = _save(file, Path(folder))
+            try:
+                with state.lock:
+                    run = screen_file(path, state.atlas().engine, as_of or date.today(), name_column=name_column,
+                                      country_column=country_column, encoding=encoding)
+                    rows = list(run.rows())
+            except InputError as exc:  # name the upload as the user knows it, not the server's temporary file
+                raise ApiError(400, str(exc).replace(str(path), name).replace(folder, "")) from exc
+            payload: dict[str, Any] = {**run.meta(), "file": name, "rows": rows, "counts": run.status_counts()}
+        payload["warnings"] = payload["warnings"] + state.warnings({"core.watchlist_entry", "core.firm"})
+        return payload
+
+    return json_response(await off_loop(work))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from rxatlas.api.models import Answer
+from rxatlas.api.models import Answer, Scope
 from rxatlas.api.state import AtlasState, state_of
 from rxatlas.atlas import Atlas
 from rxatlas.supply.risk import RISK_TABLES
@@ -17,11 +17,11 @@ State = Annotated[AtlasState, Depends(state_of)]
 
 
 @router.get("/headline", response_model=Answer, summary="Headline figures beside published anchors")
-async def headline(state: State) -> Response:
+async def headline(state: State, scope: Scope = "us_human_rx") -> Response:
     """Active Type II DMFs by holder country, 2023 filings, single-source substances, with anchors."""
     from rxatlas.supply.headline import TABLES, headline
 
-    return await state.answer(("headline",), TABLES, lambda atlas: headline(atlas.engine))
+    return await state.answer(("headline", scope), TABLES, lambda atlas: headline(atlas.engine, scope))
 
 
 @router.get("/opportunities", response_model=Answer, summary="Opportunities for a home country")
@@ -29,13 +29,14 @@ async def opportunities(
     state: State,
     home: Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="Home country, ISO 3166 alpha-2.")] = "KR",
     limit: Annotated[int, Query(ge=1, le=500, description="How many ranked substances.")] = 50,
+    scope: Scope = "us_human_rx",
 ) -> Response:
     """Substances with concentrated or vulnerable US supply, ranked, with the home country's capability."""
     from rxatlas.supply.opportunities import opportunities
 
     code = home.upper()
-    return await state.answer(("opportunities", code, limit), RISK_TABLES,
-                        lambda atlas: opportunities(atlas.engine, code, limit))
+    return await state.answer(("opportunities", code, limit, scope), RISK_TABLES,
+                        lambda atlas: opportunities(atlas.engine, code, limit, scope))
 
 
 @router.get("/approvals", response_model=Answer, summary="US approvals by sponsor country")

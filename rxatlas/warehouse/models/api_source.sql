@@ -1,7 +1,8 @@
--- Qualified API sources: one row per (substance moiety, canonical firm). A firm qualifies by an active Type II
--- DMF whose subject maps to the substance as a single API (several DMFs count once), by a bulk-ingredient
--- listing when the firm also has a registered DECRS API-manufacture site (a labeler without one is usually a
--- distributor), or by an API-manufacture establishment declared in a product label of the substance.
+-- Qualified API sources: one row per (substance moiety, canonical firm). A firm qualifies by evidence that it
+-- makes the drug substance itself (core.source_evidence category 'api': an active Type II DMF whose subject maps to
+-- the substance, or a bulk-ingredient listing of a labeler with a registered DECRS API-manufacture site; several
+-- pieces count once), or by an API-manufacture establishment declared in a product label of the substance.
+-- Formulations, finished forms, homeopathic dilutions, devices and intermediates never qualify.
 -- country: the linked site's country where exactly one is known (or the holder's own country is among several),
 -- else the holder's country; country_basis says which. Public data has no volumes: sources are counted.
 CREATE OR REPLACE TABLE core.api_source AS
@@ -9,15 +10,11 @@ WITH holder_firm AS (
     SELECT holder, coalesce(firm_id, 'holder:' || holder) AS firm_id, coalesce(firm_name, holder) AS firm_name,
            country
     FROM core.dmf_holder
-), dmf_link AS (
-    SELECT s.unii, s.substance, hf.firm_id, hf.firm_name, hf.country AS holder_country, 'dmf' AS source_kind,
-           d.dmf, d.submit_date,
-           'DMF ' || CAST(d.dmf AS VARCHAR) || ' (' || d.holder || '): ' || d.subject AS evidence,
-           d._source
-    FROM core.dmf AS d
-    JOIN core.dmf_substance AS s ON s.dmf = d.dmf
-    LEFT JOIN holder_firm AS hf ON hf.holder = d.holder
-    WHERE d.active AND d.type = 'II' AND s.kind = 'api' AND s.unii IS NOT NULL
+), evidence_link AS (
+    SELECT unii, substance, firm_id, firm_name, holder_country, evidence_kind AS source_kind, dmf, submit_date,
+           evidence, form, _source
+    FROM core.source_evidence
+    WHERE category = 'api'
 ), api_site AS (
     SELECT firm_id, country_iso2 AS country, fei, name
     FROM core.facility
@@ -28,21 +25,6 @@ WITH holder_firm AS (
     FROM core.firm AS f
     LEFT JOIN (SELECT firm_id, min(country) AS country FROM holder_firm WHERE country IS NOT NULL
                GROUP BY firm_id HAVING count(DISTINCT country) = 1) AS h ON h.firm_id = f.firm_id
-), bulk_link AS (
-    SELECT bs.unii, bs.substance, m.firm_id, fc.name AS firm_name, fc.country AS holder_country,
-           'bulk_listing' AS source_kind, CAST(NULL AS BIGINT) AS dmf, b.start_marketing_date AS submit_date,
-           'bulk listing NDC ' || b.product_ndc || ' (' || b.labeler_name || '): ' || b.substance_name
-               || ' [' || b.marketing_category || ']' AS evidence,
-           b._source
-    FROM core.bulk_ingredient AS b
-    JOIN core.name_substance AS bs ON bs.origin = 'bulk_ingredient' AND bs.name = b.substance_name
-    JOIN core.firm_mention AS m ON m.role = 'bulk_labeler' AND m.record_key = b.product_id
-    JOIN firm_country AS fc ON fc.firm_id = m.firm_id
-    WHERE bs.kind = 'api' AND bs.unii IS NOT NULL
-      AND b.product_type = 'BULK INGREDIENT'
-      AND b.marketing_category IN ('BULK INGREDIENT', 'DRUG FOR FURTHER PROCESSING')
-      AND (b.end_marketing_date IS NULL OR b.end_marketing_date >= b._snapshot)
-      AND m.firm_id IN (SELECT firm_id FROM api_site)
 ), label_link AS (
     SELECT l.unii AS form_unii, m.firm_id, fc.name AS firm_name, fc.country AS holder_country,
            'decrs_site' AS source_kind, CAST(NULL AS BIGINT) AS dmf, e.effective_date AS submit_date,
@@ -58,17 +40,35 @@ WITH holder_firm AS (
     -- a label names the exact form; take the moiety the DMF mapping gives that form, else the form itself
     SELECT coalesce(mo.unii, ll.form_unii) AS unii, coalesce(mo.substance, sn.display_name) AS substance,
            ll.firm_id, ll.firm_name, ll.holder_country, ll.source_kind, ll.dmf, ll.submit_date, ll.evidence,
-           ll._source
+           CASE WHEN mo.unii IS NOT NULL THEN sn.display_name END AS form, ll._source
     FROM label_link AS ll
     LEFT JOIN (SELECT form_unii, min(unii) AS unii, min(substance) AS substance FROM core.dmf_substance
                WHERE kind = 'api' AND form_unii IS NOT NULL GROUP BY form_unii) AS mo
       ON mo.form_unii = ll.form_unii
     LEFT JOIN (SELECT unii, min(display_name) AS display_name FROM core.substance_name GROUP BY unii) AS sn
       ON sn.unii = ll.form_unii
+), plant AS (
+    SELECT DISTINCT firm_id, country_iso2 AS country,
+           trim(regexp_replace(upper(address), '[^A-Z0-9]+', ' ', 'g')) AS address_key
+    FROM core.facility
+    WHERE api_manufacture AND firm_id IS NOT NULL AND address IS NOT NULL
+), shared_plant AS (
+    -- firms registered at the same API-plant address in one country are one plant: their sources merge under
+    -- the first firm's id (never across countries)
+    SELECT b.firm_id, min(a.firm_id) AS plant_firm_id, min(a.address_key) AS address_key
+    FROM plant AS a JOIN plant AS b
+      ON a.address_key = b.address_key AND a.country = b.country AND a.firm_id < b.firm_id
+    GROUP BY b.firm_id
 ), links AS (
-    SELECT * FROM dmf_link
-    UNION ALL SELECT * FROM bulk_link
-    UNION ALL SELECT * FROM label_moiety
+    SELECT l.unii, l.substance, coalesce(sp.plant_firm_id, l.firm_id) AS firm_id, l.firm_name, l.holder_country,
+           l.source_kind, l.dmf, l.submit_date, l.evidence, l.form, l._source
+    FROM (SELECT * FROM evidence_link UNION ALL SELECT * FROM label_moiety) AS l
+    LEFT JOIN shared_plant AS sp ON sp.firm_id = l.firm_id
+    UNION ALL
+    SELECT l.unii, NULL, sp.plant_firm_id, NULL, NULL, l.source_kind, NULL, NULL,
+           'same registered API plant as another source firm (' || sp.address_key || '): ' || l.firm_name, NULL,
+           l._source
+    FROM evidence_link AS l JOIN shared_plant AS sp ON sp.firm_id = l.firm_id
 ), sources AS (
     SELECT unii, min(substance) AS substance, firm_id, min(firm_name) AS firm_name,
            -- one holder string per firm is the rule; when a firm's holders disagree the country stays unknown
@@ -79,6 +79,7 @@ WITH holder_firm AS (
            array_agg(DISTINCT dmf ORDER BY dmf) FILTER (WHERE dmf IS NOT NULL) AS dmfs,
            min(submit_date) FILTER (WHERE dmf IS NOT NULL) AS first_submit_date,
            array_agg(DISTINCT evidence ORDER BY evidence) AS evidence,
+           array_agg(DISTINCT form ORDER BY form) FILTER (WHERE form IS NOT NULL) AS forms,
            array_agg(DISTINCT _source ORDER BY _source) AS _source
     FROM links
     GROUP BY unii, firm_id
@@ -111,7 +112,7 @@ SELECT unii, substance, firm_id, firm_name, holder_country, site_countries,
        CASE WHEN array_length(site_countries) = 1 OR array_contains(site_countries, holder_country) THEN 'site'
             WHEN holder_country IS NOT NULL THEN 'holder'
             ELSE 'unknown' END AS country_basis,
-       source_kind, coalesce(dmfs, []) AS dmfs, first_submit_date,
+       source_kind, coalesce(dmfs, []) AS dmfs, coalesce(forms, []) AS forms, first_submit_date,
        list_concat(evidence, site_evidence) AS evidence,
        _source
 FROM placed

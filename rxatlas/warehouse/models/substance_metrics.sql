@@ -2,6 +2,7 @@
 -- every share is a share of distinct sources, not of output. Shares, HHI and the China/India shares are over the
 -- sources whose country is known; unknown_country_sources says how many were left out.
 -- HHI bands of the 2023 US Merger Guidelines: < 1,000 unconcentrated, 1,000-1,800 moderately, > 1,800 highly.
+-- market_scope (core.market_scope) says whether the substance is the API of a US human prescription medicine.
 CREATE OR REPLACE TABLE core.substance_metrics AS
 WITH per_country AS (
     SELECT unii, country, count(*) AS sources
@@ -27,7 +28,7 @@ WITH per_country AS (
     FROM shares
     GROUP BY unii
 )
-SELECT s.unii, s.substance, s.n_sources, coalesce(c.n_countries, 0) AS n_countries,
+SELECT s.unii, s.substance, ms.market_scope, s.n_sources, coalesce(c.n_countries, 0) AS n_countries,
        -- every source counts once, so 1/HHI over sources is the source count
        CAST(s.n_sources AS DOUBLE) AS effective_suppliers,
        c.hhi,
@@ -44,4 +45,5 @@ SELECT s.unii, s.substance, s.n_sources, coalesce(c.n_countries, 0) AS n_countri
        c.china_share, c.india_share, s.unknown_country_sources
 FROM per_substance AS s
 LEFT JOIN concentration AS c ON c.unii = s.unii
+LEFT JOIN core.market_scope AS ms ON ms.unii = s.unii
 ORDER BY s.unii;

@@ -78,8 +78,10 @@ async function api(path, options = {}) {
 // columns: [{key, label, value(row) -> sortable/exportable value, cell(row) -> node or text, num}]
 function csvOf(columns, rows) {
   const quote = (value) => {
-    const text = value === null || value === undefined ? "" : Array.isArray(value) ? value.join("; ") : String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    const raw = value === null || value === undefined ? "" : Array.isArray(value) ? value.join("; ") : String(value);
+    // text a spreadsheet would run as a formula gets an apostrophe, as in the CLI exports (numbers stay numbers)
+    const text = typeof value !== "number" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [columns.map((c) => quote(c.key)), ...rows.map((r) => columns.map((c) => quote(c.value ? c.value(r) : r[c.key])))].map((line) => line.join(",")).join("\n");
 }
@@ -123,10 +125,31 @@ function table(columns, rows, { id, exportName } = {}) {
 }
 
 // ---------- pages ----------
-async function homePage() {
+// The market scopes a page can be filtered to (core.market_scope); us_human_rx is every page's default.
+const SCOPES = ["us_human_rx", "us_human_otc", "homeopathic", "veterinary_only", "excipient_or_inactive",
+  "nutrient_or_food", "diagnostic_or_device", "not_marketed_in_us", "intermediate", "all"];
+function scopeSelect(params, target) {
+  const current = params.get("scope") || "us_human_rx";
+  const select = h("select", { id: "scope", name: "scope" }, SCOPES.map((s) => h("option", { value: s, selected: s === current ? "selected" : null }, t(`scope.${s}`))));
+  select.addEventListener("change", () => {
+    const next = new URLSearchParams(params);
+    next.set("scope", select.value);
+    location.hash = `${target}?${next}`;
+  });
+  return h("form", { class: "toolbar" }, h("label", { for: "scope" }, t("form.scope")), select);
+}
+
+async function homePage(params = new URLSearchParams()) {
   const intro = card(t("home.title"), h("p", {}, t("home.intro")));
-  fill(view, intro);
-  const figures = await api("headline");
+  fill(view, intro, scopeSelect(params, "#/"));
+  const figures = await api(`headline?scope=${params.get("scope") || "us_human_rx"}`);
+  const single = figures.single_source_substances;
+  if (single) {
+    add(view, card(t("home.single"), h("div", { class: "metrics" },
+      metric(pct(single.single_source_share), t("home.single_share", { n: num(single.single_source), of: num(single.substances) })),
+      metric(pct(single.anchor?.share), single.anchor?.source || "")),
+      h("p", { class: "note" }, single.scope_note || ""), h("p", { class: "note" }, single.definition_difference || "")));
+  }
   const active = figures.active_type_ii_by_holder_country;
   if (active?.rows) {
     add(view, card(t("home.headline"), table([
@@ -201,7 +224,15 @@ async function substancePage(name) {
       { key: "dmf", label: t("col.dmf"), value: (r) => (r.dmf || []).join("; ") },
       { key: "source", label: t("col.source"), value: (r) => source(r).source, cell: (r) => h("span", { title: (r.evidence || []).join("\n") }, source(r).source) },
       { key: "snapshot", label: t("col.snapshot"), value: snapshot, cell: (r) => date(snapshot(r)) },
-    ], answer.api_sources || [], { id: "sources", exportName: `${answer.substance.toLowerCase()}-sources.csv` })),
+    ], answer.api_sources || [], { id: "sources", exportName: `${answer.substance.toLowerCase()}-sources.csv` }),
+      h("p", { class: "note", id: "market-scope" }, t("substance.scope", { scope: t(`scope.${answer.market_scope}`) }), " ", answer.market_scope_evidence || "")),
+    (answer.excluded_sources || []).length ? card(t("substance.excluded"), table([
+      { key: "firm", label: t("col.firm"), cell: (r) => firmLink(r.firm) },
+      { key: "category", label: t("col.category"), value: (r) => t(`category.${r.category}`) },
+      { key: "evidence_id", label: t("col.evidence") , value: (r) => `${r.evidence_kind === "dmf" ? "DMF" : "NDC"} ${r.evidence_id}` },
+      { key: "text", label: t("col.text") },
+      { key: "reason", label: t("col.reason") },
+    ], answer.excluded_sources, { id: "excluded", exportName: `${answer.substance.toLowerCase()}-excluded.csv` })) : null,
     card(t("substance.shortages"), (answer.shortages || []).length ? drawTimeline(answer.shortages, { date, t }) : h("p", { class: "muted" }, t("substance.no_shortages"))),
     card(t("substance.notes"), notes(answer.notes), warnings(answer)),
   );
@@ -379,13 +410,14 @@ function countryForm(param, value, target) {
 
 async function opportunitiesPage(params) {
   const home = (params.get("home") || "KR").toUpperCase();
-  fill(view, h("h1", {}, t("opp.title", { country: countryName(home) })), countryForm("home", home, "#/opportunities"));
-  const answer = await api(`opportunities?home=${home}`);
+  const scope = params.get("scope") || "us_human_rx";
+  fill(view, h("h1", {}, t("opp.title", { country: countryName(home) })), countryForm("home", home, "#/opportunities"), scopeSelect(params, "#/opportunities"));
+  const answer = await api(`opportunities?home=${home}&scope=${scope}`);
   add(view,
     card(null, h("div", { class: "metrics" },
       metric(num(answer.candidates), t("opp.candidates")),
       metric(num(answer.with_home_capability), t("opp.capability")),
-      metric(num(answer.white_space), t("opp.white_space"))), h("p", { class: "note" }, answer.basis || "")),
+      metric(num(answer.white_space), t("opp.white_space"))), h("p", { class: "note" }, answer.basis || ""), h("p", { class: "note" }, answer.scope_note || "")),
     card(t("opp.ranked"), table([
       { key: "rank", label: t("col.rank"), num: true },
       { key: "substance", label: t("col.substance"), cell: (r) => substanceLink(r.substance) },
@@ -448,7 +480,7 @@ async function route() {
   fill(view, h("p", { class: "muted" }, t("app.loading")));
   try {
     const found = ROUTES.find(([pattern]) => pattern.test(path));
-    await (found ? found[1](path.match(found[0]), params) : homePage());
+    await (found ? found[1](path.match(found[0]), params) : homePage(params));
   } catch (error) {
     fill(view, h("h1", {}, t("app.error")), h("p", { class: "error" }, error.message));
   } finally {
