@@ -82,7 +82,8 @@ def _command(src: Path | None, db: Path, argv: list[str], repeat: int) -> dict[s
     if src is not None:
         env["PYTHONPATH"] = str(src)
     code = "import sys; from rxatlas.cli import main; sys.argv = ['rxatlas', *sys.argv[1:]]; main()"
-    runs = [run_child([sys.executable, "-c", code, *argv, "--db", str(db)], env=env) for _ in range(repeat)]
+    # -P: the working directory must not shadow the tree chosen by PYTHONPATH
+    runs = [run_child([sys.executable, "-P", "-c", code, *argv, "--db", str(db)], env=env) for _ in range(repeat)]
     best = min(runs, key=lambda r: r.wall_s)
     return {"wall_s": best.wall_s, "cpu_s": min(r.cpu_s for r in runs),
             "peak_rss_mib": max(r.peak_rss_mib for r in runs)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,22 @@ class Atlas:
             if all(engine.exists(t) for t in tables):
                 figures[name] = engine.query(sql).to_pylist()
         return figures
+
+    def changes(self, source: str | None = None, since: date | None = None, substance: str | None = None,
+                firm: str | None = None) -> list[dict[str, Any]]:
+        """What changed between snapshots (and 1260H editions), each change with the rows it compares."""
+        from rxatlas.history.changes import changes
+
+        return changes(self.engine, source, since, substance, firm)
+
+    def watch_alerts(self, name: str | None = None, since: date | None = None) -> dict[str, list[dict[str, Any]]]:
+        """The alerts of every watch list (or the one named) kept beside this atlas, by list."""
+        from rxatlas.watch import alerts, lists
+
+        watches = lists.load(self.path)
+        if name is not None and name not in watches:
+            raise InputError(f"no watch list {name!r}; `rxatlas watch list` shows them")
+        return {w.name: alerts.check(self.engine, w, since) for w in watches.values() if name in (None, w.name)}
 
     def tables(self) -> list[str]:
         """Names (schema.table) of every table and view in the atlas."""

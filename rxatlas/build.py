@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rxatlas import settings
 from rxatlas.errors import BuildError, InputError, RxAtlasError
+from rxatlas.history.snapshots import load_history
 from rxatlas.sources import get_sources
 from rxatlas.sources.base import Source
 from rxatlas.sources.fetch import locate
@@ -118,13 +119,14 @@ def fill(engine: Engine, sources: list[Source], mirror: str | None, cache_dir: P
             rep.start(f"load {source.id}")
             buffers = parse_source(source, files, rep.advance)
             store(engine, source, files, buffers)
+            history = load_history(engine, source, files, mirror)
         except RxAtlasError:
             raise
         except Exception as exc:
             raise BuildError(f"source {source.id} failed: {exc!r}; the previous atlas is unchanged") from exc
         rows = {name: len(b) for name, b in buffers.items()}
         report.sources.append(SourceResult(
-            source.id, rows, [f.path.name for f in files.values()], time.perf_counter() - t0))
+            source.id, rows, [f.path.name for f in files.values()] + history, time.perf_counter() - t0))
         rep.finish(f"load {source.id}", f"{sum(rows.values()):,} rows")
     steps = all_steps()
     rep.start("warehouse models", len(steps))

@@ -5,14 +5,22 @@ from __future__ import annotations
 import re
 import types
 import typing
+from importlib import resources
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rxatlas.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """The base of every file schema: unknown fields are refused, and a loaded model cannot be changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -122,3 +130,11 @@ def load_model(text: str, where: str, model: type[M], hint: str = "fix the file"
         if len(errors) > max_errors:
             problems.append(f"and {len(errors) - max_errors} more problems")
         raise InputError("; ".join(problems) + f"; {hint}") from exc
+
+
+def data_text(path: Path | None, package: str, shipped: str) -> tuple[str, str]:
+    """The text of a data file and the name to cite in errors: the given file, else the one a package ships."""
+    if path is None:
+        text = resources.files(package).joinpath(shipped).read_text(encoding="utf-8")
+        return text, f"{package.replace('.', '/')}/{shipped}"
+    return path.read_text(encoding="utf-8"), str(path)

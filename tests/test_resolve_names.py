@@ -11,6 +11,7 @@ from rxatlas.resolve.curated import load_groups, load_overrides
 from rxatlas.resolve.names import (
     distinctive_tokens,
     legal_form_countries,
+    name_key,
     normalize,
     parse_holder,
     weak_legal_form,
@@ -276,3 +277,10 @@ def test_user_overrides_come_from_the_environment(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("RXATLAS_OVERRIDES", str(tmp_path / "missing.yaml"))
     with pytest.raises(InputError, match="does not exist"):
         load_overrides()
+
+
+def test_name_key_ignores_case_punctuation_and_acronym() -> None:
+    assert name_key("MGI Tech Co., Ltd. (MGI)") == name_key("MGI Tech Co., Ltd.") == "mgitechcoltd"
+    assert name_key("AVIC Xi\u2019an Aircraft") == name_key("AVIC Xi'an Aircraft")
+    assert name_key("China Communications Construction Group (Limited)") == \
+        name_key("China Communications Construction Group Limited")

@@ -11,25 +11,14 @@ import pyarrow as pa
 import pytest
 from conftest import EVAL
 
-from rxatlas.resolve.substances import KINDS, MAPPING_COLUMNS, map_subjects, steps
-from rxatlas.sources import get_sources
-from rxatlas.sources.fetch import locate
+from rxatlas.resolve.substances import KINDS, MAPPING_COLUMNS, map_subjects
 from rxatlas.warehouse.duck import DuckDBEngine
-from rxatlas.warehouse.load import ensure_meta, parse_source, store
-from rxatlas.warehouse.steps import model_steps, run_steps
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[DuckDBEngine]:
-    """fda_unii and fda_dmf loaded into a private atlas with the core models and the substance step only."""
-    cache = tmp_path_factory.mktemp("cache")
-    with DuckDBEngine(tmp_path_factory.mktemp("substances") / "atlas.duckdb") as opened:
-        ensure_meta(opened)
-        for source in get_sources(["fda_unii", "fda_dmf"]):
-            files = locate(source, str(data_dir), cache, lambda *_: None)
-            store(opened, source, files, parse_source(source, files, lambda *_: None))
-        results = {r.name: r.status for r in run_steps(opened, model_steps() + steps())}
-        assert results["dmf_substance"] == "ok"
+def engine(atlas_db: Path) -> Iterator[DuckDBEngine]:
+    """The full atlas (read-only): its dmf_substance step mapped every DMF; map_subjects maps more in temp tables."""
+    with DuckDBEngine(atlas_db, read_only=True) as opened:
         yield opened
 
 

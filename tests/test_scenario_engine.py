@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
+from rxatlas.errors import InputError
 from rxatlas.scenario import Scenario, compare, load_scenario, run
 from rxatlas.warehouse.duck import DuckDBEngine
 
@@ -141,7 +142,7 @@ def test_invalid_scenarios_get_precise_errors(tmp_path: Path, atlas_db: Path) ->
     message = " ".join(proc.stderr.split())
     assert f"{bad} line 5, field measures.0.exclude_listed.lists.1: Input should be 'us_dod_1260h'" in message
     assert "line 6, field measures.1: Input tag 'tarif' found using 'type' does not match any of the expected " \
-           "tags: 'exclude_listed', 'country_outage', 'tariff', 'policy'" in message
+           "tags: 'exclude_listed', 'country_outage', 'firm_exit', 'tariff', 'policy'" in message
     assert "line 11, field measures.2.country_outage.duraton: unknown field; allowed fields here: countries, " \
            "duration, label, share_lost, type" in message
     bad.write_text("name: bad\nas_of: 2028-09-01\nmeasures:\n  - type: policy\n    ids: [us-s232-pharma-2026, "
@@ -160,3 +161,17 @@ def test_scenarios_default_to_us_prescription_apis(engine: DuckDBEngine) -> None
     scopes = {r["unii"]: r["market_scope"]
               for r in engine.query("SELECT unii, market_scope FROM core.market_scope").to_pylist()}
     assert {scopes[s["unii"]] for s in default["substances"]} == {"us_human_rx"}
+
+
+def test_firm_exit_takes_out_a_supplier_and_says_who_remains(engine: DuckDBEngine) -> None:
+    result = run(engine, load_scenario(EXAMPLES / "firm-exit-zhejiang-medicine.yaml"))
+    lost = _lost(result)
+    assert lost and all(r["reason"].startswith("firm exit: Zhejiang Medicine Co., Ltd.") for r in lost)
+    assert all("ZHEJIANG MEDICINE" in r["firm"].upper() for r in lost)
+    vancomycin = next(s for s in result["substances"] if s["substance"] == "VANCOMYCIN")
+    assert vancomycin["sources_after"] == vancomycin["sources_before"] - 1 and vancomycin["remaining"]
+    assert sum(result["summary"]["left_with_sources"].values()) <= result["summary"]["substances_losing_sources"]
+    unknown = Scenario.model_validate({"name": "x", "as_of": "2026-12-01",
+                                       "measures": [{"type": "firm_exit", "firms": ["No Such Firm Zzq"]}]})
+    with pytest.raises(InputError, match=r"measures\[0\] firm_exit: no firm is named 'No Such Firm Zzq'"):
+        run(engine, unknown)

@@ -59,5 +59,6 @@ def test_exposure_json(atlas_db: Path) -> None:
     assert report["linked_firms"] == ["SHANGHAI SYNTHEALL PHARMACEUTICAL CO LTD"]
     exposed = {s["substance"]: s for s in report["substances"] if s["linked_sources"]}
     assert set(exposed) == {"IVACAFTOR", "TELOTRISTAT ETIPRATE"}
-    assert exposed["IVACAFTOR"]["sources"] == 12 and exposed["IVACAFTOR"]["linked_share"] == 0.0833
+    # 11 qualified sources: an ivacaftor premix (a formulation) is no source
+    assert exposed["IVACAFTOR"]["sources"] == 11 and exposed["IVACAFTOR"]["linked_share"] == 0.0909
     assert exposed["IVACAFTOR"]["linked"][0]["path"].endswith("-> WuXi AppTec Co., Ltd. (1260H, 2026-06-08)")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rxatlas.resolve.names import name_key
 from rxatlas.screen.biosecure import load_biosecure
 from rxatlas.screen.lists import (
     ATLAS_1260H,
@@ -15,9 +16,7 @@ from rxatlas.screen.lists import (
     Dod1260h,
     OfacSdn,
     load_transcription,
-    remarks_facts,
 )
-from rxatlas.sources.dod_1260h import name_key
 from rxatlas.warehouse.duck import DuckDBEngine
 
 REFERENCE = "dod_1260h/dod_1260h_editions_2021-2026-06-08.csv"
@@ -101,14 +100,6 @@ def test_ofac_sdn_entries_with_programs_and_remarks(engine: DuckDBEngine) -> Non
     assert jinhu.aliases == ("MINGSHENG PM",)
     assert jinhu.country == "CN"
     assert "Unified Social Credit Code (USCC) 913208310676114392" in jinhu.identifiers
-
-
-def test_remarks_facts_reads_links_and_nationality() -> None:
-    facts = remarks_facts(
-        "DOB 19 Jan 1972; nationality China; Linked To: DANDONG HONGXIANG CO LTD.", {"CHINA": "CN"}
-    )
-    assert facts["countries"] == ("CN",)
-    assert facts["linked_to"] == ("DANDONG HONGXIANG CO LTD",)
 
 
 def test_biosecure_law_and_informational_names_kept_apart() -> None:

@@ -12,7 +12,7 @@ from conftest import local_file
 
 from rxatlas.errors import SourceError
 from rxatlas.sources.base import LocalFile
-from rxatlas.sources.dod_1260h import Dod1260h, name_key
+from rxatlas.sources.dod_1260h import Dod1260h
 from rxatlas.warehouse.load import parse_source
 
 SOURCE = Dod1260h()
@@ -42,13 +42,6 @@ def test_snapshot_loads_every_listing_row(data_dir: Path) -> None:
 def test_licence_is_declared() -> None:
     assert "CC BY-NC 4.0" in SOURCE.licence
     assert any("must not redistribute" in q for q in SOURCE.quirks)
-
-
-def test_name_key_ignores_case_punctuation_and_acronym() -> None:
-    assert name_key("MGI Tech Co., Ltd. (MGI)") == name_key("MGI Tech Co., Ltd.") == "mgitechcoltd"
-    assert name_key("AVIC Xi\u2019an Aircraft") == name_key("AVIC Xi'an Aircraft")
-    assert name_key("China Communications Construction Group (Limited)") == \
-        name_key("China Communications Construction Group Limited")
 
 
 def test_pharma_companies_in_latest_edition(db: duckdb.DuckDBPyConnection) -> None:

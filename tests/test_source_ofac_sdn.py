@@ -91,6 +91,43 @@ def test_optional_alias_and_address_files(data_dir: Path, tmp_path: Path) -> Non
     assert buffers["addresses"].to_arrow().column("country").to_pylist() == ["Cuba"]
 
 
+def test_remarks_parsed_into_aliases_links_and_facts(db: duckdb.DuckDBPyConnection) -> None:
+    # 7916: "Website h-terre.org; a.k.a. 'CBSP'; Linked To: HAMAS."
+    assert db.execute("SELECT seq, alias_type, alias_name FROM latest.ofac_sdn__remark_aliases "
+                      "WHERE ent_num = 7916").fetchall() == [(2, "aka", "CBSP")]
+    assert db.execute("SELECT seq, linked_name FROM latest.ofac_sdn__links WHERE ent_num = 7916").fetchall() == \
+        [(3, "HAMAS")]
+    assert db.execute("SELECT seq, remark, identifier FROM latest.ofac_sdn__remarks WHERE ent_num = 7916").fetchall() \
+        == [(1, "Website h-terre.org", "Website h-terre.org")]
+    row = db.execute("SELECT name, aliases FROM core.watchlist_entry WHERE list_id = 'us_ofac_sdn' "
+                     "AND entry_id = '7916'").fetchone()
+    assert row == ("COMITE' DE BIENFAISANCE ET DE SECOURS AUX PALESTINIENS", ["CBSP"])
+    assert db.execute("SELECT linked_name FROM core.watchlist_link WHERE entry_id = '4632' ORDER BY seq").fetchall() \
+        == [("ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE",), ("HIZBALLAH",)]
+    # an alias holding apostrophes stays whole
+    assert db.execute("SELECT alias_name FROM latest.ofac_sdn__remark_aliases WHERE ent_num = 3754").fetchall() == \
+        [("ABU-'UMAR",)]
+    counts = db.execute("SELECT (SELECT count(*) FROM latest.ofac_sdn__remark_aliases), "
+                        "(SELECT count(*) FROM latest.ofac_sdn__links), (SELECT count(*) FROM core.watchlist_link)"
+                        ).fetchone()
+    assert counts == (3_663, 6_375, 6_375)
+
+
+def test_remarks_read_links_nationality_and_identifiers(tmp_path: Path) -> None:
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_bytes(b'9,"X CO LTD",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 19 Jan 1972; nationality China; '
+                    b"Registration Number 123 (China); Linked To: DANDONG HONGXIANG CO LTD.; a.k.a. 'CUT OFF\"\r\n\x1a")
+    buffers = parse_source(SOURCE, {"sdn": _file(sdn)})
+    remarks = buffers["remarks"].to_arrow().select(["remark", "country", "identifier"]).to_pylist()
+    assert remarks == [
+        {"remark": "DOB 19 Jan 1972", "country": None, "identifier": None},
+        {"remark": "nationality China", "country": "China", "identifier": None},
+        {"remark": "Registration Number 123 (China)", "country": "China", "identifier": "Registration Number 123"},
+    ]
+    assert buffers["links"].to_arrow().column("linked_name").to_pylist() == ["DANDONG HONGXIANG CO LTD"]
+    assert buffers["remark_aliases"].to_arrow().num_rows == 0  # cut off by the length limit: no closing quote
+
+
 def test_broken_quote_names_file_line_and_field(data_dir: Path, tmp_path: Path) -> None:
     lines = _snapshot_text(data_dir).splitlines(keepends=True)
     bad = tmp_path / "sdn_broken_quote.csv"

@@ -30,7 +30,7 @@ def test_known_identifiers_resolve_to_moieties(tmp_path: Path, engine: DuckDBEng
                     encoding="utf-8")
     rows = _by_line(path, engine)
     assert [rows[i]["uniis"] for i in range(2, 7)] == [
-        ["A0JWA85V8F"], ["ZZ45AB24CA"], ["A0JWA85V8F"], ["Z22628B598"], ["83HN0GTJ6D"]]
+        ["A0JWA85V8F"], ["T2410KM04A"], ["A0JWA85V8F"], ["Z22628B598"], ["83HN0GTJ6D"]]
     assert rows[4]["kind"] == "application" and rows[5]["kind"] == "ndc"
     assert "mixed identifiers" in rows[4]["messages"][0]
 
@@ -64,7 +64,7 @@ def test_excel_formulas_without_cached_values_are_named_per_row(tmp_path: Path, 
     sheet.append(['=UPPER("cefazolin")'])  # openpyxl writes no cached value: as if never recalculated
     book.save(path)
     rows = _by_line(path, engine)
-    assert rows[2]["uniis"] == ["ZZ45AB24CA"]
+    assert rows[2]["uniis"] == ["T2410KM04A"]  # the sodium salt's moiety
     assert rows[3]["status"] == "error" and "has no cached value" in rows[3]["messages"][0]
 
 

@@ -103,6 +103,8 @@ def test_bulk_listing_dosage_forms_and_mixtures() -> None:
     assert classify({"dosage_form": "LIQUID", "strength_unit": "[hp_X]/mL"})[0] == "homeopathic"
     # the substance at 100% under its own name is bulk substance whatever dosage form the listing states
     assert classify({"dosage_form": "OINTMENT", "strength_unit": "kg/kg", "pure": "YES"}) == ("api", None)
+    assert classify({"dosage_form": "GRANULE", "strength_unit": "mg/kg"})[0] == "formulation"
+    assert classify({"dosage_form": "GRANULE", "strength_unit": "kg/100kg", "pure": "YES"}) == ("api", None)
 
 
 def test_wrong_substance_links_are_fixed_by_rules(con: duckdb.DuckDBPyConnection) -> None:
@@ -133,7 +135,9 @@ def test_salts_solvates_and_unspecified_forms_reach_the_moiety(atlas: Atlas) -> 
     for query, moiety in [("YRZ789OWMI", "ATORVASTATIN"),           # the solvate's UNII
                           ("atorvastatin calcium propylene glycol solvate", "ATORVASTATIN"),
                           ("heparin sodium", "HEPARIN"), ("leuprolide acetate", "LEUPROLIDE"),
-                          ("lamivudine methanol solvate", "LAMIVUDINE"), ("nilotinib d-tartrate", "NILOTINIB")]:
+                          ("lamivudine methanol solvate", "LAMIVUDINE"), ("nilotinib d-tartrate", "NILOTINIB"),
+                          ("azithromycin, unspecified form", "AZITHROMYCIN ANHYDROUS"),
+                          ("magnesium sulfate, unspecified form", "MAGNESIUM SULFATE ANHYDROUS")]:
         assert find_substance(engine, query).substance == moiety, query
     # no substance of the map is left named as a solvate or an unspecified form of another substance
     names = {r["substance"] for r in engine.query("SELECT substance FROM core.substance_metrics").to_pylist()}
@@ -187,3 +191,19 @@ def test_criticality_links_through_the_moiety_and_reports_doubtful_names(con: du
                        ).fetchall()
     assert any(name.lower().startswith("insulin") for name, _ in gaps)
     assert any("only through a" in reason for _, reason in gaps)
+
+
+def test_one_maker_written_as_several_firms_is_one_source(con: duckdb.DuckDBPyConnection) -> None:
+    def sources(substance: str, pattern: str) -> list[tuple[str, list[str]]]:
+        return [(r[0], r[1]) for r in con.execute(
+            "SELECT firm_name, evidence FROM core.api_source WHERE substance = ? AND upper(array_to_string("
+            "evidence, ' ')) LIKE ?", [substance, pattern]).fetchall()]
+
+    # the same name with another legal form in one country (SIEGFRIED LTD and SIEGFRIED AG; Pharmacia and Upjohn
+    # Company and Company LLC), and firms registered at the same API plant (not named in the issue)
+    for substance, pattern in [("PRIMIDONE", "%SIEGFRIED%"), ("NEOMYCIN", "%PHARMACIA%UPJOHN%")]:
+        found = sources(substance, pattern)
+        assert len(found) == 1 and any(e.startswith("one maker with another source firm") for e in found[0][1])
+    plants = con.execute("SELECT count(*) FROM core.api_source WHERE len(list_filter(evidence, "
+                         "lambda e: e LIKE 'one maker%same registered API plant%')) > 0").fetchall()[0][0]
+    assert plants >= 2

@@ -99,3 +99,30 @@ def test_unknown_scope_is_a_clear_error(atlas_db: Path) -> None:
     result = run_cli("risk", "--scope", "veterinary", "--db", str(atlas_db))
     assert result.returncode == 1
     assert "unknown scope 'veterinary'" in result.stderr
+
+
+def test_portfolio_in_another_encoding_needs_and_takes_encoding(atlas_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("substance,note\nAtorvastatin,bien reçu\nCefazolin sodium,été\n".encode("latin-1"))
+    refused = run_cli("risk", "--portfolio", str(path), "--db", str(atlas_db), "--json")
+    assert refused.returncode == 1 and "--encoding" in refused.stderr and "latin1.csv" in refused.stderr
+    read = run_cli("risk", "--portfolio", str(path), "--encoding", "latin-1", "--db", str(atlas_db), "--json")
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["portfolio"]["resolved"] == 2
+
+
+def test_risk_filters_answer_single_source_essential_medicines_and_dependence(atlas_db: Path) -> None:
+    result = run_cli("risk", "--single-source", "--critical", "--top", "5", "--db", str(atlas_db), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    rows = answer["substances"]
+    assert rows and answer["filters"] == ["single source", "on a criticality list (EU Union list, Japan category, "
+                                                            "essential medicines)"]
+    assert all(r["metrics"]["single_source"] and r["metrics"]["market_scope"] == "us_human_rx" for r in rows)
+    assert all(next(c for c in r["vulnerability"]["components"] if c["component"] == "criticality")["value"] > 0
+               for r in rows)
+    china = json.loads(run_cli("risk", "--country", "cn", "--min-share", "0.75", "--db", str(atlas_db),
+                               "--json").stdout)
+    assert china["substances"] and all(r["metrics"]["china_share"] >= 0.75 for r in china["substances"])
+    bad = run_cli("risk", "--country", "XX", "--db", str(atlas_db))
+    assert bad.returncode == 1 and "unknown country code 'XX'" in bad.stderr

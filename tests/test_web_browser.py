@@ -165,7 +165,8 @@ def test_korean_substance_page(page: Any) -> None:
     page.wait_for_selector("html[lang=ko]")
     page.wait_for_selector("main[aria-busy=false] #map svg")
     assert page.locator("#lang").inner_text() == "English"
-    assert page.locator("nav").inner_text().split() == ["스크리닝", "시나리오", "사업", "기회", "미국", "허가"]
+    assert page.locator("nav").inner_text().split() == ["스크리닝", "시나리오", "사업", "기회", "미국", "허가",
+                                                        "바이오의약품"]
     headings = page.locator("main h2").all_inner_texts()
     assert headings[:3] == ["공급원 국가", "집중도 지표", "원료의약품(API) 공급원"]
     assert page.locator("#sources thead").inner_text().split("\t")[:2] == ["기업", "국가"]
@@ -196,3 +197,43 @@ def test_country_page_shows_what_us_supply_depends_on(page: Any, server: str) ->
     assert figures[:2] == [f"{answer['substances_with_sources']:,}", f"{answer['substances_only_here']:,}"]
     assert answer["substances_with_sources"] > 1000  # India is a source of over a thousand US substances
     assert page.locator("#country-substances tbody tr").count() == min(500, answer["substances_with_sources"])
+
+
+def test_approvals_list_tentative_apart_and_search_the_korean_register(page: Any) -> None:
+    _open(page, "#/approvals?country=KR&firm=셀트리온")
+    assert "NDA 211912" not in page.locator("#approvals-table").inner_text()
+    assert "NDA 211912" in page.locator("#approvals-tentative").inner_text()
+    assert "interchangeable" in page.locator("#approvals-table tbody tr", has_text="761202").inner_text()
+    xcopri = page.locator("#approvals-table tbody tr", has_text="212839").inner_text()
+    assert "subsidiary in United States of SK Biopharmaceuticals" in xcopri
+    register = page.locator("#register-table").inner_text()
+    assert "셀트리온" in register and "CELLTRION, Inc." in register
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #register-table")
+    assert "한국 기업 등록부" in page.locator("main").inner_text()
+    assert "상호교환" in page.locator("#approvals-table tbody tr", has_text="761202").inner_text()
+    assert "잠정 허가" in page.locator("main").inner_text()
+
+
+def test_biologics_page_shows_korean_products_sites_and_capacity(page: Any) -> None:
+    _open(page, "#/biologics?country=KR")
+    products = page.locator("#biologics-products").inner_text()
+    assert "Inflectra" in products and "Renflexis" in products
+    sites = page.locator("#biologics-sites").inner_text()
+    assert "Lotte Biologics USA, LLC" in sites and "ImClone Systems LLC" in sites
+    assert "784,000" in page.locator("#biologics-capacity").inner_text()
+    assert "cannot tie a US product to its CDMO" in page.locator("main").inner_text()
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #biologics-capacity")
+    assert "삼성바이오로직스" in page.locator("#biologics-capacity").inner_text()
+    assert "바이오리액터" in page.locator("main").inner_text()
+    _shot(page, "biologics-ko")
+
+
+def test_korean_names_find_firms_in_search_and_firm_pages(page: Any) -> None:
+    _open(page, "#/search?q=유한양행")
+    assert "YUHAN CORP" in page.locator("main").inner_text()
+    _open(page, "#/firm/셀트리온")
+    assert page.locator("main h1").first.inner_text().upper().startswith("CELLTRION")

@@ -17,8 +17,10 @@ from rxatlas.api import docs, errors
 from rxatlas.api.http import HeadAsGet
 from rxatlas.api.limits import BodyLimit
 from rxatlas.api.routers import (
+    changes,
     countries,
     firms,
+    korea,
     metrics,
     policies,
     provenance,
@@ -31,7 +33,8 @@ from rxatlas.api.state import AtlasState
 from rxatlas.scenario import Scenario
 
 WEB_STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
-ROUTERS = (substances, firms, countries, metrics, supply, screening, scenarios, policies, provenance)
+ROUTERS = (substances, firms, countries, korea, metrics, supply, screening, scenarios, policies, provenance,
+           changes)
 DESCRIPTION = ("Read-only answers of the rxatlas atlas: where medicines are made, concentration, screening, "
                "scenarios and policies. Every error has the shape {\"error\": {\"code\", \"message\", \"detail\"}}; "
                "answers carry a `warnings` list (stale sources and similar cautions).")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +17,14 @@ from rxatlas import settings
 from rxatlas.api.errors import ApiError, error_body
 from rxatlas.atlas import Atlas
 from rxatlas.errors import AtlasMissingError, InputError, RxAtlasError
+from rxatlas.jsontext import dumps
 
 CACHE_ENTRIES = 2048
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
 def to_json(payload: Any) -> bytes:
-    """Encode an answer as JSON (dates as ISO text; NaN and infinity, which JSON lacks, as null)."""
-    try:
-        text = json.dumps(payload, default=_default, ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        text = json.dumps(_finite(payload), default=_default, ensure_ascii=False)
-    return text.encode("utf-8")
+    """Encode an answer as JSON bytes (rxatlas.jsontext: dates as ISO text, NaN and infinity as null)."""
+    return dumps(payload).encode("utf-8")
 
 
 def json_response(payload: Any, status: int = 200) -> Response:

@@ -30,7 +30,9 @@ first_approval AS (
 ),
 status AS (
     SELECT lpad(ms.appl_no, 6, '0') AS appl_no,
-           string_agg(DISTINCT lk.description, '; ' ORDER BY lk.description) AS marketing_status
+           string_agg(DISTINCT lk.description, '; ' ORDER BY lk.description) AS marketing_status,
+           -- Marketing status 4, "None (Tentative Approval)": approvable but blocked (patents, exclusivity).
+           bool_and(ms.marketing_status_id = 4) AS tentative
     FROM latest.fda_drugsfda__marketing_status AS ms
     JOIN latest.fda_drugsfda__marketing_status_lookup AS lk ON lk.marketing_status_id = ms.marketing_status_id
     GROUP BY lpad(ms.appl_no, 6, '0')
@@ -52,6 +54,7 @@ holder AS (
 chosen AS (
     -- One holder per application: a naming whose firm has a country wins, then the Purple Book's.
     SELECT h.*, sc.country_iso2, sc.method AS country_method, sc.evidence AS country_evidence,
+           sc.parent, sc.parent_country, sc.parent_evidence,
            row_number() OVER (PARTITION BY h.appl_no, h.appl_type
                               ORDER BY CASE WHEN sc.country_iso2 IS NULL THEN 1 ELSE 0 END, h.rank) AS pick
     FROM holder AS h
@@ -72,6 +75,10 @@ SELECT
     c.country_iso2 AS sponsor_country,
     c.country_method,
     c.country_evidence,
+    -- The parent of a sponsor that is a curated subsidiary of a group seated in another country.
+    c.parent AS sponsor_parent,
+    c.parent_country,
+    c.parent_evidence,
     coalesce(p.product, pr.product) AS product,
     coalesce(p.ingredient, pr.ingredient) AS ingredient,
     coalesce(p.approval_date, fa.approval_date) AS approval_date,
@@ -80,6 +87,8 @@ SELECT
         WHEN fa.approval_date IS NOT NULL THEN 'Drugs@FDA submissions (original, approved)'
     END AS approval_date_source,
     coalesce(p.marketing_status, st.marketing_status) AS marketing_status,
+    CASE WHEN p.appl_no IS NULL AND st.tentative AND fa.approval_date IS NULL THEN 'tentative' ELSE 'final' END
+        AS approval_status,
     p.appl_no IS NOT NULL AS in_purple_book,
     d.appl_no IS NOT NULL AS in_drugsfda,
     c._source, c._snapshot, c._file, c._sha256, c._line

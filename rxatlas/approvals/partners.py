@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from rxatlas.resolve.curated import ISO2, Source
 from rxatlas.warehouse.engine import Engine
-from rxatlas.yamlfile import line_of, load_model
+from rxatlas.yamlfile import Strict, data_text, line_of, load_model
 
 PARTNERS_FILE = "rxatlas/approvals/data/partners.yaml"
 SCHEMA = pa.schema([
@@ -26,11 +25,7 @@ SCHEMA = pa.schema([
 ])
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Partner(_Strict):
+class Partner(Strict):
     """One application held by a licensing partner or subsidiary of the firm that originated the product."""
 
     product: str = Field(min_length=2)
@@ -47,15 +42,12 @@ class Partner(_Strict):
     note: str | None = None
 
 
-class _PartnerFile(_Strict):
+class _PartnerFile(Strict):
     partners: list[Partner]
 
 
 def _text(path: Path | None) -> tuple[str, str]:
-    if path is None:
-        shipped = resources.files("rxatlas.approvals").joinpath("data/partners.yaml")
-        return shipped.read_text(encoding="utf-8"), PARTNERS_FILE
-    return path.read_text(encoding="utf-8"), str(path)
+    return data_text(path, "rxatlas.approvals", "data/partners.yaml")
 
 
 def _parse(text: str, where: str) -> list[Partner]:
@@ -65,6 +57,12 @@ def _parse(text: str, where: str) -> list[Partner]:
 def load_partners(path: Path | None = None) -> list[Partner]:
     """The curated partner cases (rxatlas/approvals/data/partners.yaml unless a path is given)."""
     return _parse(*_text(path))
+
+
+def source_text(source: Source) -> str:
+    """A source as one line: title, address, date, and whether it was checked."""
+    checked = "" if source.verified else " [not verified offline]"
+    return f"{source.title} <{source.url}> ({source.date.isoformat()}){checked}"
 
 
 def partner_table(path: Path | None = None) -> pa.Table:
@@ -77,7 +75,7 @@ def partner_table(path: Path | None = None) -> pa.Table:
         "holder_country": p.holder_country, "originator": p.originator,
         "originator_country": p.originator_country,
         "relation": p.relation, "approval_date": p.approval_date,
-        "sources": [f"{s.title} <{s.url}> ({s.date.isoformat()})" for s in p.sources], "note": p.note,
+        "sources": [source_text(s) for s in p.sources], "note": p.note,
         "_source": "curated", "_snapshot": None, "_file": where, "_sha256": digest,
         "_line": line_of(text, ("partners", i)),
     } for i, p in enumerate(_parse(text, where))]

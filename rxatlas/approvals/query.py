@@ -13,8 +13,18 @@ TABLES = {"core.approval", "core.approval_partner", "core.sponsor_country"}
 
 SPONSORED_SQL = """
 SELECT application, appl_type, appl_no, type, sponsor, sponsor_country, country_method, country_evidence,
-       product, ingredient, approval_date, approval_date_source, marketing_status, in_purple_book, in_drugsfda
+       product, ingredient, approval_date, approval_date_source, marketing_status, approval_status, in_purple_book,
+       in_drugsfda
 FROM core.approval WHERE sponsor_country = ? ORDER BY approval_date NULLS LAST, application
+"""
+
+# Applications of a curated subsidiary (groups.yaml) of a parent seated in the country, the holder elsewhere.
+PARENT_SQL = """
+SELECT application, appl_type, appl_no, type, sponsor, sponsor_country, sponsor_parent, parent_evidence,
+       product, ingredient, approval_date, approval_date_source, marketing_status, approval_status, in_purple_book,
+       in_drugsfda
+FROM core.approval WHERE parent_country = ? AND sponsor_country IS DISTINCT FROM parent_country
+ORDER BY approval_date NULLS LAST, application
 """
 
 PARTNER_SQL = """
@@ -33,13 +43,18 @@ SELECT (SELECT max(submission_status_date) FROM core.submission) AS submissions_
 """
 
 BY_COUNTRY_SQL = """
-SELECT coalesce(a.sponsor_country, '(unknown)') AS country, c.common_name AS name, count(*) AS applications,
-       count(*) FILTER (WHERE a.type = 'NDA') AS nda,
-       count(*) FILTER (WHERE a.type = 'ANDA') AS anda,
-       count(*) FILTER (WHERE a.type IN ('BLA', 'BLA 351(a)')) AS bla,
-       count(*) FILTER (WHERE a.type LIKE 'BLA 351(k)%') AS biosimilar,
-       count(a.approval_date) AS dated, min(a.approval_date) AS first, max(a.approval_date) AS latest
-FROM core.approval a LEFT JOIN core.country c ON c.iso2 = a.sponsor_country
+SELECT coalesce(a.sponsor_country, '(unknown)') AS country, c.common_name AS name,
+       count(*) FILTER (WHERE final) AS applications,
+       count(*) FILTER (WHERE final AND a.type = 'NDA') AS nda,
+       count(*) FILTER (WHERE final AND a.type = 'ANDA') AS anda,
+       count(*) FILTER (WHERE final AND a.type IN ('BLA', 'BLA 351(a)')) AS bla,
+       count(*) FILTER (WHERE final AND a.type LIKE 'BLA 351(k)%') AS biosimilar,
+       count(*) FILTER (WHERE a.type = 'BLA 351(k) interchangeable') AS interchangeable,
+       count(*) FILTER (WHERE NOT final) AS tentative,
+       count(a.approval_date) FILTER (WHERE final) AS dated, min(a.approval_date) FILTER (WHERE final) AS first,
+       max(a.approval_date) FILTER (WHERE final) AS latest
+FROM (SELECT *, approval_status = 'final' AS final FROM core.approval) a
+LEFT JOIN core.country c ON c.iso2 = a.sponsor_country
 GROUP BY ALL ORDER BY applications DESC, country
 """
 
@@ -95,7 +110,10 @@ def _partner_entry(row: dict[str, Any], limits: dict[str, Any]) -> dict[str, Any
     entry = {k: row[k] for k in ("application", "appl_type", "appl_no", "type", "sponsor", "sponsor_country",
                                  "product", "ingredient", "approval_date", "marketing_status")}
     entry["approval_date_source"] = f"curated partner link ({PARTNERS_FILE} line {row['_line']})"
-    entry["origin"] = f"partner: {row['originator']}"
+    entry["approval_status"] = "final"
+    # A subsidiary's application counts for its parent's country; a licence partner's stays the partner's.
+    entry["origin"] = (f"subsidiary of {row['originator']}" if row["relation"] == "subsidiary"
+                       else f"partner: {row['originator']}")
     entry["country_method"] = f"curated {row['relation']}"
     entry["country_evidence"] = "; ".join(row["sources"])
     entry["missing"] = _missing(entry, limits)
@@ -118,9 +136,16 @@ def country_approvals(engine: Engine, country: str) -> dict[str, Any]:
         row["origin"] = "sponsor"
         row["missing"] = _missing(row, limits)
         apps.append(row)
+    for row in engine.query(PARENT_SQL, [iso2]).to_pylist():
+        parent, evidence = row.pop("sponsor_parent"), row.pop("parent_evidence")
+        row.update(origin=f"subsidiary of {parent}", country_method="curated group", country_evidence=evidence,
+                   missing=_missing(row, limits))
+        apps.append(row)
     held = {a["application"] for a in apps}
     apps += [_partner_entry(r, limits) for r in engine.query(PARTNER_SQL, [iso2]).to_pylist()
              if r["application"] not in held]
+    tentative = [a for a in apps if a["approval_status"] == "tentative"]
+    apps = [a for a in apps if a["approval_status"] == "final"]
     years: dict[int | None, Counter[str]] = {}
     for app in apps:
         year = app["approval_date"].year if app["approval_date"] else None
@@ -132,6 +157,7 @@ def country_approvals(engine: Engine, country: str) -> dict[str, Any]:
         "by_type": dict(sorted(Counter(a["type"] for a in apps).items())),
         "by_origin": dict(sorted(Counter(a["origin"] for a in apps).items())),
         "undated": sum(1 for a in apps if a["approval_date"] is None),
+        "tentative": tentative,
         "limits": {"drugsfda_submissions_end": limits["submissions_end"],
                    "drugsfda_products_snapshot": limits["products_snapshot"]},
     }

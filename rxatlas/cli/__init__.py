@@ -11,12 +11,12 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from rxatlas.cli import approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse
+from rxatlas.cli import approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse, watch
 from rxatlas.cli.app import app, err
 from rxatlas.errors import RxAtlasError
 
 __all__ = ["app", "main"]
-_COMMANDS = (approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse)
+_COMMANDS = (approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse, watch)
 
 
 def _guard(command: Callable[[], Any]) -> int:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-from uuid import UUID
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +23,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Atlas database file (env RXATLAS_DB).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+EncodingOption = Annotated[str | None, typer.Option(
+    "--encoding", help="Text encoding of a CSV that is not UTF-8 (e.g. cp949, gb18030).")]
 ScopeOption = Annotated[str, typer.Option(
     "--scope", help="Market scope of the substances counted: us_human_rx (default), us_human_otc, homeopathic, "
                     "veterinary_only, excipient_or_inactive, nutrient_or_food, diagnostic_or_device, "
@@ -40,21 +39,11 @@ def open_atlas(db: str | Path | None) -> Atlas:
     return Atlas(db)
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (Path, time, timedelta, UUID)):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def emit_json(payload: Any) -> None:
     """Print a payload as JSON on standard output."""
-    sys.stdout.write(json.dumps(payload, default=_default, ensure_ascii=False, indent=2) + "\n")
+    from rxatlas.jsontext import dumps
+
+    sys.stdout.write(dumps(payload, indent=2) + "\n")
 
 
 def warn(messages: list[str]) -> None:
@@ -72,6 +61,22 @@ def warn_stale(stale: list[dict[str, Any]]) -> None:
     names = ", ".join(f"{s['source']} ({s['age_days']} d)" for s in stale)
     warn([f"{len(stale)} sources are older than their expected refresh interval: {names}; "
           "rebuild with newer data for current answers (`rxatlas sources` shows the ages)"])
+
+
+T = TypeVar("T")
+
+
+def answer(db: str | Path | None, tables: Iterable[str], compute: Callable[[Atlas], T], as_json: bool) -> T | None:
+    """The pattern of every question command: open the atlas, compute the answer, warn about stale sources behind
+    the tables it reads; print JSON and return None when asked for JSON, else return the answer to show."""
+    with open_atlas(db) as atlas:
+        atlas.engine.execute("SET enable_progress_bar = false")  # DuckDB's progress bar would break --json
+        result = compute(atlas)
+        warn_stale(atlas.stale_sources(atlas.sources_behind(set(tables))))
+    if as_json:
+        emit_json(result)
+        return None
+    return result
 
 
 def show_table(rows: list[dict[str, Any]], title: str | None = None, columns: list[str] | None = None) -> None:

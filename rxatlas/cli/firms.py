@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rxatlas.cli.app import DbOption, JsonOption, app, emit_json, open_atlas, out, show_table, warn_stale
+from rxatlas.cli.app import DbOption, JsonOption, answer, app, emit_json, open_atlas, out, show_table, warn_stale
 
 
 @app.command("firm")
@@ -48,12 +48,9 @@ def firms_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List every firm name of a source with its canonical firm, country, site countries and method."""
-    with open_atlas(db) as atlas:
-        rows = atlas.firms(source).to_pylist()
-        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.dmf_holder"})))
-    if as_json:
-        emit_json(rows)
-    else:
+    rows = answer(db, {"core.firm_mention", "core.dmf_holder"}, lambda atlas: atlas.firms(source).to_pylist(),
+                  as_json)
+    if rows is not None:
         show_table(rows, title=f"firms of {source}")
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rxatlas.cli.app import DbOption, app, open_atlas, out, warn_stale
+from rxatlas.cli.app import DbOption, EncodingOption, app, open_atlas, out, warn_stale
 from rxatlas.errors import InputError
 from rxatlas.extras import needs
 from rxatlas.userfiles import output_path, replaced_on_success
@@ -94,12 +94,14 @@ def report_portfolio_cmd(
     fmt: FormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "en",
+    encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
     """Supply risk of a portfolio: row feedback, dependence on countries and the top risks."""
     from rxatlas.report import portfolio_report
 
-    _write("portfolio", file.stem, fmt, output, lang, db, lambda atlas: portfolio_report(atlas, file, lang), file)
+    _write("portfolio", file.stem, fmt, output, lang, db,
+           lambda atlas: portfolio_report(atlas, file, lang, encoding), file)
 
 
 @report_app.command("scenario")
@@ -128,8 +130,7 @@ def report_screening_cmd(
     fmt: FormatOption = None,
     output: OutputOption = None,
     lang: LangOption = "en",
-    encoding: Annotated[str | None, typer.Option(
-        "--encoding", help="Text encoding of a CSV that is not UTF-8 (e.g. cp949, gb18030).")] = None,
+    encoding: EncodingOption = None,
     db: DbOption = None,
 ) -> None:
     """A supplier file screened against DoD 1260H and OFAC SDN, flagged rows first."""

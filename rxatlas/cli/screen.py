@@ -11,15 +11,15 @@ import typer
 
 from rxatlas.cli.app import (
     DbOption,
+    EncodingOption,
     JsonOption,
     ScopeOption,
+    answer,
     app,
-    emit_json,
     open_atlas,
     out,
     show_table,
     warn,
-    warn_stale,
 )
 from rxatlas.errors import InputError
 from rxatlas.userfiles import output_path, replaced_on_success
@@ -81,9 +81,7 @@ def screen_cmd(
         str | None, typer.Option("--format", help="json, csv, xlsx or html (default: a table).")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write results to this file.")] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Text encoding of a CSV that is not UTF-8 (e.g. cp949, gb18030).")
-    ] = None,
+    encoding: EncodingOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -138,12 +136,9 @@ def exposure_cmd(
     from rxatlas.screen.exposure import exposure
     from rxatlas.screen.screen import screener_for
 
-    with open_atlas(db) as atlas:
-        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.api_source", "core.watchlist_entry"})))
-        screener = screener_for(atlas.engine, _as_of(as_of))
-        report = exposure(atlas.engine, screener, scope)
-    if as_json:
-        emit_json(report)
+    report = answer(db, {"core.api_source", "core.watchlist_entry", "core.market_scope"},
+                    lambda atlas: exposure(atlas.engine, screener_for(atlas.engine, _as_of(as_of)), scope), as_json)
+    if report is None:
         return
     rows = [
         {k: s[k] for k in ("substance", "sources", "linked_sources", "linked_share", "possible_sources")}

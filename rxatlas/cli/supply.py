@@ -7,17 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from rxatlas.cli.app import (
-    DbOption,
-    JsonOption,
-    ScopeOption,
-    app,
-    emit_json,
-    open_atlas,
-    out,
-    show_table,
-    warn_stale,
-)
+from rxatlas.cli.app import DbOption, JsonOption, ScopeOption, answer, app, out, show_table
 
 
 def _pct(value: float | None) -> str:
@@ -35,9 +25,18 @@ def _show_substance(answer: dict[str, Any]) -> None:
                   f"{m['n_sources']} qualified API sources, none of known country")
     else:
         out.print("no qualified API source in the atlas")
+    out.print(f"market scope: {answer['market_scope']} ({escape(answer['market_scope_evidence'])})")
     show_table([{"firm": s["firm"], "country": s["country"], "basis": s["country_basis"],
-                 "kind": s["source_kind"], "DMFs": ", ".join(map(str, s["dmf"]))} for s in answer["api_sources"]],
+                 "kind": s["source_kind"], "DMFs": ", ".join(map(str, s["dmf"])), "forms": ", ".join(s["forms"])}
+                for s in answer["api_sources"]],
                title="API sources (counts of distinct sources, not volumes)")
+    if answer["excluded_sources"]:
+        show_table([{k: e[k] for k in ("firm", "category", "evidence_id", "text")} for e in answer["excluded_sources"]],
+                   title="evidence not counted as API sources (--json gives each reason)")
+    if answer["biologic_licences"] and not answer["api_sources"]:
+        show_table([{"BLA": b["bla_no"], "holder": b["applicant"], "type": b["bla_type"],
+                     "registered sites": len(b["registered_sites"] or [])} for b in answer["biologic_licences"]],
+                   title="licences of the biologic (Purple Book) and the holders' registered sites (DECRS)")
     show_table([{**c, "share": _pct(c["share"])} for c in answer["country_shares"]], title="share by country")
     if answer["intermediates"] or answer["combinations"]:
         show_table([{"dmf": r["dmf"], "holder": r["holder"], "subject": r["subject"]}
@@ -59,16 +58,14 @@ def substance_cmd(
     """Show where a substance is made: API sources by country, concentration, applications, shortages, signals."""
     from rxatlas.supply.substance import TABLES, substance_answer
 
-    with open_atlas(db) as atlas:
-        answer = substance_answer(atlas, name)
-        warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
-    if as_json:
-        emit_json(answer)
-    elif answer["match"] == "unique":
-        _show_substance(answer)
-    elif answer["candidates"]:
-        show_table(answer["candidates"], title=f"{len(answer['candidates'])} substances match {name!r}; "
-                                               "ask again by one of these names or its UNII")
+    found = answer(db, TABLES, lambda atlas: substance_answer(atlas, name), as_json)
+    if found is None:
+        return
+    if found["match"] == "unique":
+        _show_substance(found)
+    elif found["candidates"]:
+        show_table(found["candidates"], title=f"{len(found['candidates'])} substances match {name!r}; "
+                                              "ask again by one of these names or its UNII")
     else:
         out.print(f"no substance found for {name!r}; try the ingredient name or a UNII")
 
@@ -82,11 +79,9 @@ def substances_cmd(
 ) -> None:
     """List every DMF subject (or bulk listing) with its kind (api, formulation, finished_form, ...), substance
     and the reason."""
-    with open_atlas(db) as atlas:
-        rows = atlas.substances(source).to_pylist()
-        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.source_evidence", "core.dmf_substance"})))
-    if as_json:
-        emit_json(rows)
+    rows = answer(db, {"core.source_evidence", "core.dmf_substance"},
+                  lambda atlas: atlas.substances(source).to_pylist(), as_json)
+    if rows is None:
         return
     columns = ["dmf", "subject", "kind", "substance", "unii", "reason"] if source == "dmf" else \
         ["product_ndc", "labeler", "kind", "substance", "unii", "reason"]
@@ -98,11 +93,8 @@ def headline_cmd(scope: ScopeOption = "us_human_rx", db: DbOption = None, as_jso
     """Print atlas-wide figures (DMFs by holder country, single-source substances) beside published anchors."""
     from rxatlas.supply.headline import TABLES, headline
 
-    with open_atlas(db) as atlas:
-        figures = headline(atlas.engine, scope)
-        warn_stale(atlas.stale_sources(atlas.sources_behind(set(TABLES))))
-    if as_json:
-        emit_json(figures)
+    figures = answer(db, TABLES, lambda atlas: headline(atlas.engine, scope), as_json)
+    if figures is None:
         return
     titles = {"active_type_ii_by_holder_country": "active Type II DMFs by holder country",
               "type_ii_filed_2023_by_holder_country": "Type II DMFs submitted in 2023 by holder country"}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from rxatlas.yamlfile import Strict
 
 Status = Literal["proposed", "enacted", "in_force", "paused", "struck_down", "superseded", "expired"]
 Verification = Literal["verified", "partly_verified", "unverified"]
@@ -14,12 +16,6 @@ ProductClass = Literal["patented", "generic", "biosimilar", "api", "key_starting
 Country = Annotated[str, Field(pattern=r"^([A-Z]{2}|ALL)$")]
 SourceTag = Literal["primary", "secondary", "weak"]
 ListId = Literal["us_dod_1260h", "us_omb_biosecure", "us_ofac_sdn"]
-
-
-class Strict(BaseModel):
-    """A model that refuses unknown fields and cannot be changed after loading."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class PolicySource(Strict):
@@ -48,11 +44,11 @@ class Dates(Strict):
 class Scope(Strict):
     """What the measure covers: countries (ISO2, or ALL), lists of firms, named firms and product classes."""
 
-    countries: list[Country] = []
-    lists: list[str] = []
-    firms: list[str] = []
-    product_classes: list[ProductClass] = []
-    excluded_classes: list[ProductClass] = []
+    countries: list[Country] = Field(default=[])
+    lists: list[str] = Field(default=[])
+    firms: list[str] = Field(default=[])
+    product_classes: list[ProductClass] = Field(default=[])
+    excluded_classes: list[ProductClass] = Field(default=[])
 
 
 class RateCap(Strict):
@@ -71,7 +67,7 @@ class TariffParameters(Strict):
 
     base_rate: float = Field(ge=0, le=10)
     product_classes: list[ProductClass] = Field(min_length=1)
-    caps: list[RateCap] = []
+    caps: list[RateCap] = Field(default=[])
     sources: list[str] = Field(min_length=1)
 
 
@@ -107,9 +103,9 @@ class Policy(Strict):
     scope: Scope = Scope()
     tariff: TariffParameters | None = None
     listing: ListParameters | None = None
-    events: list[Event] = []
+    events: list[Event] = Field(default=[])
     unverified: list[str] = Field(default=[], description="claims carried but not yet verified")
-    related: list[str] = []
+    related: list[str] = Field(default=[])
     sources: list[PolicySource] = Field(min_length=1)
 
     @model_validator(mode="after")

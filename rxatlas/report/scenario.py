@@ -37,7 +37,8 @@ def scenario_report(atlas: Atlas, file: str, lang: str = "en") -> Report:
                     substances=s["substances"],
                     lost=s["sources_lost"],
                     apps=s["applications_affected"],
-                )
+                ),
+                result["scope_note"],
             ],
             [chart],
         ),

@@ -159,11 +159,11 @@ def substance_report(atlas: Atlas, name: str, lang: str = "en") -> Report:
     )
 
 
-def portfolio_report(atlas: Atlas, file: Path, lang: str = "en") -> Report:
+def portfolio_report(atlas: Atlas, file: Path, lang: str = "en", encoding: str | None = None) -> Report:
     """Supply risk of a portfolio file: row feedback, portfolio figures, dependence chart and top risks."""
     from rxatlas.supply.risk import RISK_TABLES, risk
 
-    answer = risk(atlas.engine, file, top=50)
+    answer = risk(atlas.engine, file, top=50, encoding=encoding)
     lay, t = Layout(atlas, lang), labels(lang)
     feedback, agg = answer["portfolio"], answer["aggregates"]
     shares = [

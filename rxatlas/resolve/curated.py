@@ -8,28 +8,25 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from rxatlas.errors import InputError
-from rxatlas.yamlfile import load_model
+from rxatlas.yamlfile import Strict, load_model
 
 ISO2 = Field(pattern=r"^[A-Z]{2}$")
 OVERRIDES_ENV = "RXATLAS_OVERRIDES"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
+class Source(Strict):
     """A public document that states the group facts of an entry."""
 
     title: str = Field(min_length=3)
     url: str = Field(pattern=r"^https?://\S+$")
     date: date
+    verified: bool = True  # false: recalled without network access; the address or title may need checking
 
 
-class Member(_Strict):
+class Member(Strict):
     """One legal entity of a group, with the country of its seat."""
 
     name: str = Field(min_length=2)
@@ -38,7 +35,7 @@ class Member(_Strict):
     note: str | None = None
 
 
-class Group(_Strict):
+class Group(Strict):
     """A corporate group: its members and the public sources that state them."""
 
     group: str = Field(min_length=2)
@@ -47,7 +44,7 @@ class Group(_Strict):
     note: str | None = None
 
 
-class Override(_Strict):
+class Override(Strict):
     """An analyst decision applied after the model: set a country, pin a DECRS firm, or split a match."""
 
     holder: str = Field(min_length=2)
@@ -74,15 +71,15 @@ class Override(_Strict):
         return self
 
 
-class _GroupFile(_Strict):
+class _GroupFile(Strict):
     groups: list[Group]
 
 
-class _OverrideFile(_Strict):
-    overrides: list[Override] = []
+class _OverrideFile(Strict):
+    overrides: list[Override] = Field(default=[])
 
 
-def _load(text: str, where: str, model: type[_Strict]) -> Any:
+def _load(text: str, where: str, model: type[Strict]) -> Any:
     return load_model(text, where, model, hint="fix the file and rebuild")
 
 

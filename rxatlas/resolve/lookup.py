@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from rxatlas.approvals.register import english_names
 from rxatlas.errors import InputError
 from rxatlas.resolve.firms import legal_compatible
 from rxatlas.resolve.names import normalize
@@ -50,8 +51,11 @@ ORDER BY w.match_score DESC, len(f.aliases) DESC, f.firm_id
 
 
 def find_firms(engine: Engine, name: str) -> pa.Table:
-    """Firms whose normalised name equals the query's (score 1.0), else the closest by Jaro-Winkler."""
-    normal = normalize(name)
+    """Firms whose normalised name equals the query's (score 1.0), else the closest by Jaro-Winkler.
+
+    A Korean name in the Korean firm register is looked up by its English name (셀트리온: Celltrion, Inc.).
+    """
+    normal = normalize(next(iter(english_names(name)), name))
     key, legal = normal.key, " ".join(normal.legal_forms) or None
     if not key:
         raise InputError(f"{name!r} has no letters or digits to match; give a firm name")

@@ -146,7 +146,9 @@ GENERIC = frozenset(
         "LLC",
     }
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Chinese, Japanese and Korean characters (kept as they are by the key, matched as runs).
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_TRAILING_ACRONYM = re.compile(r"\s*\([^()a-z]+\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -205,15 +207,16 @@ def legal_forms() -> tuple[LegalForm, ...]:
 
 
 @cache
-def _ascii_forms(position: str) -> list[tuple[tuple[str, ...], str]]:
-    pairs = [
-        (v, f.form)
-        for f in legal_forms()
-        if f.position == position
-        for v in f.variants
-        if all(t.isascii() for t in v)
-    ]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+def _ascii_forms(position: str) -> tuple[tuple[int, dict[tuple[str, ...], str]], ...]:
+    """The ASCII variants of the legal forms at one end of a name, by token count, longest first."""
+    by_length: dict[int, dict[tuple[str, ...], str]] = {}
+    for f in legal_forms():
+        if f.position != position:
+            continue
+        for v in f.variants:
+            if all(t.isascii() for t in v):
+                by_length.setdefault(len(v), {}).setdefault(v, f.form)
+    return tuple(sorted(by_length.items(), reverse=True))
 
 
 @cache
@@ -230,9 +233,11 @@ def _script_forms(position: str) -> list[tuple[str, str]]:
 
 def _fold(text: str) -> str:
     """Upper case with accents removed; CJK and Hangul kept as they are."""
+    if text.isascii():  # most names: nothing to fold
+        return text.upper()
     out = []
     for ch in unicodedata.normalize("NFKC", text):
-        if _CJK.match(ch):
+        if CJK.match(ch):
             out.append(ch)
             continue
         for part in unicodedata.normalize("NFKD", ch):
@@ -266,8 +271,15 @@ def _raw_tokens(text: str) -> list[str]:
         if not word:
             continue
         # CJK runs become tokens of their own, apart from Latin letters stuck to them.
-        parts.extend(p for p in re.split(f"({_CJK.pattern}+)", word) if p)
+        parts.extend(p for p in re.split(f"({CJK.pattern}+)", word) if p)
     return _join_initials(parts)
+
+
+def name_key(name: str) -> str:
+    """A name's exact key (1260H entry ids, list and group look-ups): its letters and digits in any case or
+    accent, a trailing '(ACRONYM)' ignored; words and legal forms kept, unlike the matching key of `normalize`."""
+    text = _TRAILING_ACRONYM.sub("", unicodedata.normalize("NFKC", name))
+    return re.sub(r"[^0-9A-Z]", "", _fold(text)).lower()
 
 
 def words(text: str) -> list[str]:
@@ -295,15 +307,13 @@ def _strip_ascii_forms(tokens: list[str], found: list[str]) -> list[str]:
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for variant, form in _ascii_forms("end"):
-            n = len(variant)
-            if len(tokens) > n and tuple(tokens[-n:]) == variant:
+        for n, variants in _ascii_forms("end"):
+            if len(tokens) > n and (form := variants.get(tuple(tokens[-n:]))):
                 tokens, changed = tokens[:-n], True
                 found.insert(0, form)
                 break
-        for variant, form in _ascii_forms("start"):
-            n = len(variant)
-            if len(tokens) > n and tuple(tokens[:n]) == variant:
+        for n, variants in _ascii_forms("start"):
+            if len(tokens) > n and (form := variants.get(tuple(tokens[:n]))):
                 tokens, changed = tokens[n:], True
                 found.append(form)
                 break

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rxatlas.scenario.exits import exiting_firms
 from rxatlas.scenario.listed import METHOD as LISTED_METHOD
 from rxatlas.scenario.listed import listed_firms
 from rxatlas.scenario.measures import Plan, TariffRule, plan
@@ -54,6 +55,12 @@ def _apply(engine: Engine, scenario: Scenario, steps: Plan, sources: list[Source
             if hit is not None and changes[id(s)].capacity > 0:
                 changes[id(s)].capacity = 0.0
                 changes[id(s)].reasons.append({"measure": ref, "reason": f"{hit.status}: {hit.path}"})
+    for ref, exit_ in steps.exits:
+        leaving = exiting_firms(engine, exit_.firms, exit_.include_affiliates, ref)
+        for s in sources:
+            if s.firm_id in leaving and changes[id(s)].capacity > 0:
+                changes[id(s)].capacity = 0.0
+                changes[id(s)].reasons.append({"measure": ref, "reason": leaving[s.firm_id]})
     for ref, outage, countries in steps.outages:
         for s in sources:
             if s.country in countries and changes[id(s)].capacity > 0:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rxatlas.policy import Policy, load_policies
 from rxatlas.policy.schema import TariffParameters
-from rxatlas.scenario.schema import CountryOutage, ExcludeListed, PolicyMeasure, Scenario, Tariff
+from rxatlas.scenario.schema import CountryOutage, ExcludeListed, FirmExit, PolicyMeasure, Scenario, Tariff
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Plan:
 
     exclusions: list[tuple[str, ExcludeListed]] = field(default_factory=list)
     outages: list[tuple[str, CountryOutage, frozenset[str]]] = field(default_factory=list)
+    exits: list[tuple[str, FirmExit]] = field(default_factory=list)
     tariffs: list[TariffRule] = field(default_factory=list)
     policies: list[dict[str, Any]] = field(default_factory=list)
 
@@ -71,6 +72,8 @@ def plan(scenario: Scenario, eu27: frozenset[str]) -> Plan:
             result.exclusions.append((ref, measure))
         elif isinstance(measure, CountryOutage):
             result.outages.append((ref, measure, _countries(measure.countries, eu27)))
+        elif isinstance(measure, FirmExit):
+            result.exits.append((ref, measure))
         elif isinstance(measure, Tariff):
             origins = None if "ALL" in measure.origins else _countries(measure.origins, eu27)
             product_class = "patented" if measure.product_class == "branded" else measure.product_class

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from rxatlas import settings
 from rxatlas.errors import InputError
 from rxatlas.policy.schema import ListId
-from rxatlas.yamlfile import line_of, load_model
+from rxatlas.yamlfile import Strict, line_of, load_model
 
 
 def _known_country(code: str) -> str:
@@ -30,9 +30,7 @@ TariffClass = Literal["patented", "branded", "generic", "biosimilar"]
 HINT = "fix the scenario file (docs/scenarios.md describes every field)"
 
 
-class _Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Measure(Strict):
     label: str | None = Field(default=None, description="a short name shown with every change it causes")
 
 
@@ -54,6 +52,14 @@ class CountryOutage(_Measure):
                                  description="e.g. '6 months'; reported, not modelled (no stock data)")
 
 
+class FirmExit(_Measure):
+    """A firm (named as a source writes it), with its affiliates unless said, stops supplying."""
+
+    type: Literal["firm_exit"]
+    firms: list[str] = Field(min_length=1)
+    include_affiliates: bool = True
+
+
 class Tariff(_Measure):
     """A tariff on imports of one product class from some origins."""
 
@@ -70,18 +76,16 @@ class PolicyMeasure(_Measure):
     ids: list[str] = Field(min_length=1)
 
 
-Measure = Annotated[ExcludeListed | CountryOutage | Tariff | PolicyMeasure, Field(discriminator="type")]
+Measure = Annotated[ExcludeListed | CountryOutage | FirmExit | Tariff | PolicyMeasure, Field(discriminator="type")]
 
 
-class Scenario(BaseModel):
+class Scenario(Strict):
     """A what-if: measures applied in order to the supply map as it stands in the atlas."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
     as_of: date
     description: str | None = None
-    measures: list[Measure] = []
+    measures: list[Measure] = Field(default=[])
 
 
 BASELINE = "baseline"

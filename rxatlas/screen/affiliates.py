@@ -14,8 +14,8 @@ from datetime import date
 from typing import Literal
 
 from rxatlas.resolve.curated import Group, load_groups
+from rxatlas.resolve.names import name_key
 from rxatlas.screen.lists import ListEntry, ListState
-from rxatlas.sources.dod_1260h import name_key
 
 Relation = Literal["owned by", "owns", "shares control with", "sister of", "linked to"]
 CONTROL: frozenset[str] = frozenset({"owned by", "owns", "shares control with"})

@@ -7,16 +7,12 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from rxatlas.yamlfile import load_model
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from rxatlas.yamlfile import Strict, load_model
 
 
-class Cited(_Strict):
+class Cited(Strict):
     """A dated public document."""
 
     title: str = Field(min_length=3)
@@ -24,7 +20,7 @@ class Cited(_Strict):
     url: str = Field(pattern=r"^https?://\S+$")
 
 
-class Designation(_Strict):
+class Designation(Strict):
     """One way a firm becomes a biotechnology company of concern, and whether its list exists yet."""
 
     basis: str
@@ -34,7 +30,7 @@ class Designation(_Strict):
     entities: list[str]
 
 
-class Law(_Strict):
+class Law(Strict):
     """The enacted law."""
 
     title: str
@@ -46,7 +42,7 @@ class Law(_Strict):
     unverified: str
 
 
-class Informational(_Strict):
+class Informational(Strict):
     """A list of names with no legal force (a bill that did not become law)."""
 
     id: str
@@ -56,7 +52,7 @@ class Informational(_Strict):
     names: list[str] = Field(min_length=1)
 
 
-class Biosecure(_Strict):
+class Biosecure(Strict):
     """The BIOSECURE file."""
 
     law: Law

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from rxatlas.errors import InputError
+from rxatlas.jsontext import dumps
 
 FORMATS = ("json", "csv", "xlsx", "html")
 COLUMNS = (
@@ -48,27 +47,17 @@ def cell(value: Any) -> Any:
     return value
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-
 def write_json(
     rows: Iterable[dict[str, Any]], meta: dict[str, Any], counts: Callable[[], dict[str, int]], out: IO[str]
 ) -> None:
     """Write {meta..., "rows": [...], "counts": {...}} one row at a time (JSON keeps raw values)."""
     out.write("{\n")
     for key, value in meta.items():
-        out.write(f"  {_json(key)}: {_json(value)},\n")
+        out.write(f"  {dumps(key)}: {dumps(value)},\n")
     out.write('  "rows": [')
     for i, row in enumerate(rows):
-        out.write(("," if i else "") + "\n    " + _json(row))
-    out.write(f'\n  ],\n  "counts": {_json(counts())}\n}}\n')
+        out.write(("," if i else "") + "\n    " + dumps(row))
+    out.write(f'\n  ],\n  "counts": {dumps(counts())}\n}}\n')
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> None:

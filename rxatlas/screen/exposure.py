@@ -41,12 +41,12 @@ def exposure(engine: Engine, screener: Screener, scope: str | None = None) -> di
     if not engine.exists("core.api_source"):
         raise QueryError("the atlas has no core.api_source table; rebuild it with a newer rxatlas")
     wanted = in_scope(engine, scope)
+    sources = [r for r in engine.query(SOURCES_SQL).to_pylist() if wanted is None or r["unii"] in wanted]
     firms = {f["firm_id"]: f for f in engine.query(FIRMS_SQL).to_pylist()}
-    status = {fid: firm_status(screener, f) for fid, f in firms.items()}
+    # screen only the firms behind sources of the scope: screening is the costly part
+    status = {fid: firm_status(screener, firms[fid]) for fid in {r["firm_id"] for r in sources}}
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"sources": 0, "linked": [], "possible": []})
-    for row in engine.query(SOURCES_SQL).to_pylist():
-        if wanted is not None and row["unii"] not in wanted:
-            continue
+    for row in sources:
         item = per[row["unii"]]
         item["substance"] = row["substance"]
         item["sources"] += 1

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from rxatlas.errors import InputError
-from rxatlas.sources.dod_1260h import name_key
+from rxatlas.resolve.names import name_key
 from rxatlas.warehouse.engine import Engine
-from rxatlas.yamlfile import load_model
+from rxatlas.yamlfile import Strict, load_model
 
 TRANSCRIPTION = "rxatlas transcription of the DoD notices (rxatlas/screen/data/us_dod_1260h.yaml)"
 ATLAS_1260H = "atlas core.watchlist_entry (OpenSanctions transcription, CC BY-NC 4.0)"
@@ -101,25 +100,21 @@ class WatchList(Protocol):
 # --- rxatlas's own transcription ---
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DocSource(_Strict):
+class DocSource(Strict):
     """A public document that states a fact."""
 
     title: str = Field(min_length=3)
     url: str = Field(pattern=r"^https?://\S+$")
 
 
-class NativeName(_Strict):
+class NativeName(Strict):
     """A name in the company's own script, with the filing that gives it."""
 
     name: str = Field(min_length=2)
     source: DocSource
 
 
-class Edition(_Strict):
+class Edition(Strict):
     """One edition of the list: its date, whether it was in force, the official notice address."""
 
     date: date
@@ -129,7 +124,7 @@ class Edition(_Strict):
     note: str | None = None
 
 
-class Entity(_Strict):
+class Entity(Strict):
     """One entity as named in the notices, with every edition that lists it."""
 
     name: str = Field(min_length=2)
@@ -141,7 +136,7 @@ class Entity(_Strict):
     verified: bool
 
 
-class Transcription(_Strict):
+class Transcription(Strict):
     """The transcription file: list metadata, editions and entities."""
 
     list_id: str
@@ -264,28 +259,8 @@ class Dod1260h:
         )
 
 
-_AKA = re.compile(r"\b[afn]\.k\.a\. '([^']+)'")
-_LINKED = re.compile(r"Linked To: ([^;]+?)\.?(?:;|$)")
-_ID_COUNTRY = re.compile(r"\(([A-Z][A-Za-z .,'-]+)\)(?:;|\.|$)")
-_NATIONALITY = re.compile(r"\b(?:nationality|Nationality of Registration) ([A-Z][A-Za-z .'-]+?)(?:;|\.|$)")
-_IDENTIFIER = re.compile(r"(Unified Social Credit Code \(USCC\) \S+|Registration Number \S+|Website \S+)")
-
-
-def remarks_facts(remarks: str | None, countries: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Aliases, links, identifiers and countries stated in an OFAC SDN remarks field."""
-    text = remarks or ""
-    named = [*_NATIONALITY.findall(text), *_ID_COUNTRY.findall(text)]
-    found = tuple(dict.fromkeys(c for n in named if (c := countries.get(n.strip().upper()))))
-    return {
-        "aliases": tuple(_AKA.findall(text)),
-        "linked_to": tuple(s.strip() for s in _LINKED.findall(text)),
-        "identifiers": tuple(i.rstrip(";.") for i in _IDENTIFIER.findall(text)),
-        "countries": found,
-    }
-
-
 class OfacSdn:
-    """OFAC SDN from the atlas, with aliases, links, identifiers and countries read from the remarks."""
+    """OFAC SDN from the atlas: entries with their aliases, links, identifiers and countries as parsed at load."""
 
     id = "us_ofac_sdn"
     title = "OFAC Specially Designated Nationals and Blocked Persons list"
@@ -296,34 +271,32 @@ class OfacSdn:
 
     def state(self, as_of: date) -> ListState:
         """The SDN entries of the atlas snapshot (the legacy file has no listing dates)."""
-        countries = {
-            r["alias"].upper(): r["iso2"]
-            for r in self.engine.query("SELECT alias, iso2 FROM core.country_alias").to_pylist()
-        }
         rows = self.engine.query(
-            "SELECT w.entry_id, w.name, w.entity_type, w.programs, w._snapshot, s.remarks "
-            "FROM core.watchlist_entry w "
-            "LEFT JOIN latest.ofac_sdn__sdn s ON CAST(s.ent_num AS VARCHAR) = w.entry_id "
-            "WHERE w.list_id = 'us_ofac_sdn'"
+            "SELECT w.name, w.aliases, w.entity_type, w.programs, w._snapshot, r.identifiers, r.country, "
+            "l.linked_to FROM core.watchlist_entry w "
+            "LEFT JOIN (SELECT entry_id, list(identifier ORDER BY seq) FILTER (WHERE identifier IS NOT NULL) "
+            "  AS identifiers, CASE WHEN count(DISTINCT country_iso2) = 1 THEN min(country_iso2) END AS country "
+            "  FROM core.watchlist_remark GROUP BY entry_id) r ON r.entry_id = w.entry_id "
+            "LEFT JOIN (SELECT entry_id, list(linked_name ORDER BY seq) AS linked_to FROM core.watchlist_link "
+            "  GROUP BY entry_id) l ON l.entry_id = w.entry_id "
+            "WHERE w.list_id = 'us_ofac_sdn' ORDER BY w._line"
         ).to_pylist()
         snapshot = max((r["_snapshot"] for r in rows), default=None)
-        entries = []
-        for r in rows:
-            facts = remarks_facts(r["remarks"], countries)
-            entries.append(
-                ListEntry(
-                    self.id,
-                    r["name"],
-                    facts["aliases"],
-                    facts["countries"][0] if len(facts["countries"]) == 1 else None,
-                    programs=tuple(r["programs"] or ()),
-                    identifiers=facts["identifiers"],
-                    linked_to=facts["linked_to"],
-                    entity_type=r["entity_type"],
-                    source_url="https://www.treasury.gov/ofac/downloads/sdn.csv",
-                    provenance=(ATLAS_SDN,),
-                )
+        entries = tuple(
+            ListEntry(
+                self.id,
+                r["name"],
+                tuple(r["aliases"]),
+                r["country"],
+                programs=tuple(r["programs"] or ()),
+                identifiers=tuple(r["identifiers"] or ()),
+                linked_to=tuple(r["linked_to"] or ()),
+                entity_type=r["entity_type"],
+                source_url="https://www.treasury.gov/ofac/downloads/sdn.csv",
+                provenance=(ATLAS_SDN,),
             )
+            for r in rows
+        )
         notes = []
         if snapshot and as_of < snapshot:
             notes.append(f"the SDN file has no listing dates: the {snapshot} snapshot stands for {as_of}")
@@ -334,7 +307,7 @@ class OfacSdn:
             None,
             snapshot,
             self.refresh_days,
-            tuple(entries),
+            entries,
             (ATLAS_SDN,),
             tuple(notes),
         )

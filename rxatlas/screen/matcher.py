@@ -17,7 +17,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from rxatlas.resolve.names import GENERIC, NormalName, legal_form_countries, normalize, weak_legal_form
+from rxatlas.resolve.names import CJK, GENERIC, NormalName, legal_form_countries, normalize, weak_legal_form
 from rxatlas.resolve.places import find_places
 
 Grade = Literal["strong", "possible"]
@@ -29,7 +29,6 @@ RARE_DF = 8
 FUZZY_MIN_LEN = 7
 FUZZY_MIN_RATIO = 90.0
 CJK_MIN_CORE = 3
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _TRAILING_ACRONYM = re.compile(r"\s*\(([^()a-z]{2,12})\)\s*$")
 _FORM_TOKENS = frozenset({"CO", "CORP", "LTD", "INC", "LLC", "PVT"})
 
@@ -78,8 +77,8 @@ def prepare(name: str, person: bool = False) -> Prepared:
     hits = find_places(text)
     places = frozenset(w for h in hits for w in h.name.split()) if not person else frozenset()
     tokens = norm.tokens
-    cjk = "".join(t for t in tokens if _CJK.search(t))
-    own = [t for t in tokens if t not in GENERIC and not t.isdigit() and len(t) > 1 and not _CJK.search(t)]
+    cjk = "".join(t for t in tokens if CJK.search(t))
+    own = [t for t in tokens if t not in GENERIC and not t.isdigit() and len(t) > 1 and not CJK.search(t)]
     distinctive = tuple(t for t in own if t not in places) or tuple(own)
     countries = {h.country for h in hits if not h.ambiguous}
     if not weak_legal_form(norm):

@@ -13,13 +13,12 @@ from typing import Any
 
 import pycountry
 
-from rxatlas.resolve.names import parse_holder
+from rxatlas.resolve.names import name_key, parse_holder
 from rxatlas.screen.affiliates import AffiliateGraph, list_label
 from rxatlas.screen.biosecure import load_biosecure
 from rxatlas.screen.inputs import SupplierFile, open_suppliers
 from rxatlas.screen.lists import TRANSCRIPTION, ListEntry, ListState, WatchList, watch_lists
 from rxatlas.screen.matcher import Hit, Matcher, Target
-from rxatlas.sources.dod_1260h import name_key
 from rxatlas.warehouse.engine import Engine
 
 STATUSES = ("listed", "affiliate", "possible", "clear")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from rxatlas.resolve.names import name_key
 from rxatlas.sources.base import Column, Fact, FileSpec, LocalFile, Row, Source, Table
 from rxatlas.sources.readers import csv_records
 
@@ -17,14 +17,6 @@ HEADER = {
 }
 # Aliases are comma-separated, but names hold ", " ("Co., Ltd."): split only where no space follows.
 _ALIAS_SPLIT = re.compile(r",(?!\s)")
-_TRAILING_ACRONYM = re.compile(r"\s*\([^()a-z]+\)\s*$")
-
-
-def name_key(name: str) -> str:
-    """Reduce a company name to a comparison key: case, punctuation and a trailing '(ACRONYM)' ignored."""
-    text = unicodedata.normalize("NFKC", name).replace("\u2019", "'")
-    text = _TRAILING_ACRONYM.sub("", text)
-    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def split_names(value: str, separator: re.Pattern[str] | str) -> list[str]:

@@ -187,6 +187,26 @@ def locate_file(
     return _local(source, spec, dest, url, headers)
 
 
+def older_mirror_files(source: Source, mirror: str | None) -> list[LocalFile]:
+    """Return the files of a mirror folder that locate passed over for newer ones: the source's history."""
+    if not mirror or _is_url(mirror):
+        return []
+    root = Path(mirror).expanduser()
+
+    def matching(glob: str) -> set[str]:
+        return {str(p.relative_to(root)) for p in root.glob(glob) if p.is_file()}
+
+    older = []
+    for spec in source.files:
+        # the official archive of several files (e.g. drugsatfda.zip) holds this spec's file too
+        bundles = {n for other in source.files if other.url == spec.url and other is not spec
+                   for n in matching(other.mirror_glob) if n.endswith(".zip")}
+        found = sorted(matching(spec.mirror_glob) | bundles)
+        newest = _pick_latest(found) if found else None
+        older += [_local(source.id, spec, root / name, str(root / name), None) for name in found if name != newest]
+    return older
+
+
 def locate(
     source: Source, mirror: str | None, cache: Path, progress: Progress | None = None
 ) -> dict[str, LocalFile]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from rxatlas.sources.base import Column, Fact, FileSpec, LocalFile, Row, Source, Table
@@ -26,6 +27,22 @@ ADD_HEADER = {
 }
 
 
+ALIAS_TYPES = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "nka"}
+LINKED_TO = "Linked To:"
+# The country a remark names: a nationality, or a country in parentheses closing it ("Passport 123 (Russia)").
+_COUNTRY = re.compile(
+    r"\b(?:nationality|Nationality of Registration) (?P<nationality>[A-Z][A-Za-z .'-]+)$"
+    r"|\((?P<named>[A-Z][A-Za-z .,'-]+)\)$"
+)
+# Identifiers that tell firms apart: their label and the first word after it.
+_IDENTIFIER = re.compile(r"(?:Unified Social Credit Code \(USCC\)|Registration Number|Website) \S+")
+
+
+def split_remarks(remarks: str | None) -> list[str]:
+    """The facts of a remarks field ("DOB 1960; a.k.a. 'X'; Linked To: Y."), each without its closing '.'."""
+    return [f.strip().removesuffix(".") for f in (remarks or "").split(";") if f.strip()]
+
+
 def split_programs(program: str | None) -> list[str]:
     """Split the Program field ("SDGT] [IRGC", the outer brackets stripped by OFAC) into program codes."""
     if not program:
@@ -41,11 +58,38 @@ def legacy_rows(file: LocalFile, table: str, header: Mapping[str, str]) -> Itera
         yield Row(table, file, line, values)
 
 
+def remark_rows(sdn: Row) -> Iterator[Row]:
+    """Yield the facts of an SDN entry's remarks: a.k.a. names, links, and every other remark.
+
+    An alias is all between its opening and closing quote, so names holding apostrophes stay whole
+    ("'ABU-'UMAR'"); an alias cut off by the field's length limit (no closing quote) is left out.
+    """
+    ent_num = sdn.values["ent_num"]
+    for seq, fact in enumerate(split_remarks(sdn.values["remarks"]), start=1):
+        head, _, rest = fact.partition(" ")
+        where = {"ent_num": ent_num, "seq": seq}
+        if head in ALIAS_TYPES:
+            if len(rest) > 2 and rest[0] == rest[-1] == "'":
+                yield Row("remark_aliases", sdn.file, sdn.line,
+                          {**where, "alias_type": ALIAS_TYPES[head], "alias_name": rest[1:-1]})
+        elif fact.startswith(LINKED_TO):
+            yield Row("links", sdn.file, sdn.line, {**where, "linked_name": fact.removeprefix(LINKED_TO).strip()})
+        else:
+            country = _COUNTRY.search(fact)
+            identifier = _IDENTIFIER.search(fact)
+            yield Row("remarks", sdn.file, sdn.line, {
+                **where, "remark": fact,
+                "country": (country.group("nationality") or country.group("named")).strip() if country else None,
+                "identifier": identifier.group(0).rstrip(";.") if identifier else None,
+            })
+
+
 def sdn_rows(file: LocalFile) -> Iterator[Row]:
-    """Yield SDN entries with their program codes split out."""
+    """Yield SDN entries with their program codes split out, and the facts of their remarks."""
     for row in legacy_rows(file, "sdn", SDN_HEADER):
         row.values["programs"] = split_programs(row.values["program"])
         yield row
+        yield from remark_rows(row)
 
 
 class OfacSdn(Source):
@@ -123,19 +167,56 @@ class OfacSdn(Source):
             key=("add_num",),
             doc="one row per address of an SDN entry (from add.csv, when present)",
         ),
+        Table(
+            "remark_aliases",
+            (
+                Column("ent_num", "BIGINT", required=True, doc="OFAC entry number"),
+                Column("seq", "BIGINT", required=True, doc="position of the fact in the entry's remarks"),
+                Column("alias_type", required=True, doc="aka, fka or nka"),
+                Column("alias_name", required=True, doc="alias as written between its quotes"),
+            ),
+            key=("ent_num", "seq"),
+            doc="one row per a.k.a., f.k.a. or n.k.a. name in the remarks of an SDN entry",
+        ),
+        Table(
+            "links",
+            (
+                Column("ent_num", "BIGINT", required=True, doc="OFAC entry number"),
+                Column("seq", "BIGINT", required=True, doc="position of the fact in the entry's remarks"),
+                Column("linked_name", required=True, doc="name of the linked SDN entry, as written"),
+            ),
+            key=("ent_num", "seq"),
+            doc="one row per 'Linked To:' fact in the remarks of an SDN entry",
+        ),
+        Table(
+            "remarks",
+            (
+                Column("ent_num", "BIGINT", required=True, doc="OFAC entry number"),
+                Column("seq", "BIGINT", required=True, doc="position of the fact in the entry's remarks"),
+                Column("remark", required=True, doc="the fact as written ('DOB 19 Jan 1972', 'nationality China')"),
+                Column("country", doc="country the fact names: a nationality or a closing '(Country)'"),
+                Column("identifier", doc="USCC, registration number or website stated, with its label"),
+            ),
+            key=("ent_num", "seq"),
+            doc="one row per other fact in the remarks of an SDN entry (the remarks split at ';')",
+        ),
     )
     facts = (
         Fact("entries", "SELECT count(*) FROM latest.ofac_sdn__sdn"),
         Fact("entities", "SELECT count(*) FROM latest.ofac_sdn__sdn WHERE sdn_type IS NULL"),
         Fact("aliases", "SELECT count(*) FROM latest.ofac_sdn__aliases"),
+        Fact("remark_aliases", "SELECT count(*) FROM latest.ofac_sdn__remark_aliases"),
+        Fact("links", "SELECT count(*) FROM latest.ofac_sdn__links"),
     )
     quirks = (
         "No header row: columns are read by the official names (ent_num, SDN_Name, ... Remarks).",
         "'-0-' (often with a trailing space) means empty; entities have an empty SDN_Type.",
         "Quoted fields may hold newlines; the file ends with a Ctrl-Z byte (0x1A) after the last line.",
         "Program holds several codes as 'SDGT] [IRGC' (the outer brackets dropped); programs splits them.",
-        "alt.csv (aliases) and add.csv (addresses) are optional; without them aliases and countries are empty. "
-        "The a.k.a. names in remarks are not parsed: their quoting breaks on names holding apostrophes.",
+        "alt.csv (aliases) and add.csv (addresses) are optional; without them aliases and countries are empty.",
+        "Remarks hold facts separated by ';': a.k.a. names in quotes (which may hold apostrophes: "
+        "'ABU-'UMAR'), 'Linked To:' names, identifiers, nationality. They are cut at a length limit, so the "
+        "last fact may be incomplete; an a.k.a. name without its closing quote is left out.",
     )
 
     def parse(self, files: Mapping[str, LocalFile]) -> Iterator[Row]:

@@ -18,10 +18,11 @@ FIRST_YEAR, LAST_YEAR = 2010, 2025
 TABLES = frozenset({"core.dmf", "core.dmf_holder", "core.country", "core.substance_metrics", "core.market_scope"})
 DEFINITION_DIFFERENCE = (
     "Health Affairs counts manufacturing facilities of generic APIs with marketed US products; the atlas counts "
-    "distinct firms (a firm with several plants is one source) holding an active Type II DMF for the API, or a bulk "
-    "listing with a registered API site, for substances that are the API of a US human prescription medicine "
-    "(market scope us_human_rx, branded and generic). Counting firms gives fewer sources than counting plants; "
-    "including branded APIs (often single-source while under patent) adds single-source substances")
+    "distinct firms (a firm with several plants is one source) with qualified evidence (an active Type II DMF, or a "
+    "2018 bulk listing with a registered API site) for the APIs of US human prescription medicines (market scope "
+    "us_human_rx, branded and generic). Counting firms gives fewer sources than counting plants, but active DMFs "
+    "include dormant ones and old listings add more: the atlas's share is a floor on concentration, not an "
+    "estimate of the published figure")
 
 # The country group of a DMF's holder (core.dmf_holder.country, the legal entity's seat).
 _GROUPED = """

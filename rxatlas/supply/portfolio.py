@@ -34,7 +34,6 @@ _UNII = re.compile(r"^(?=.*\d)(?=.*[A-Z])[0-9A-Z]{10}$")
 # with a number in it would resolve to a real substance, so such a mapping is not taken.
 _BARE_CODE = re.compile(r"^'[\d\s.-]*' ->")
 # What to do about a file whose text encoding is not certain (the commands reading portfolios have no --encoding).
-ASK = "save the file as UTF-8 (CSV UTF-8 in Excel) or as Excel (.xlsx)"
 
 
 @dataclass
@@ -71,7 +70,7 @@ class Portfolio:
 
 def _table(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[tuple[int, int], str], str | None]:
     """The rows of a portfolio file (CSV or Excel, within the limits of user files) and its formulas."""
-    table = open_table(path, encoding, ask=ASK, formulas=True)
+    table = open_table(path, encoding, formulas=True)
     rows = [[c.strip() for c in row] for row in table.rows]
     return rows, table.formulas, table.encoding
 

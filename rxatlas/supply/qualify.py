@@ -10,12 +10,12 @@ from importlib import resources
 from typing import Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from rxatlas.errors import InputError
 from rxatlas.warehouse.engine import Engine
 from rxatlas.warehouse.steps import Step
-from rxatlas.yamlfile import load_model
+from rxatlas.yamlfile import Strict, load_model
 
 CATEGORIES = ("api", "formulation", "finished_form", "intermediate", "homeopathic", "device_or_packaging",
               "other_substance")
@@ -27,10 +27,8 @@ Field = Literal["subject", "listing_name", "dosage_form", "strength_unit", "prod
 _MASS_UNIT = re.compile(r"^(KG|G|MG)/(\d*\.?\d*)(KG|G|MG)$")
 
 
-class Rule(BaseModel):
+class Rule(Strict):
     """One qualification rule: a regular expression on one field of the evidence, and why it decides."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     category: Literal["homeopathic", "device_or_packaging", "finished_form", "formulation", "intermediate",
                       "other_substance"]
@@ -50,10 +48,8 @@ class Rule(BaseModel):
         return value
 
 
-class Rules(BaseModel):
+class Rules(Strict):
     """The rules file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules: list[Rule]
 

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rxatlas import __version__
+from rxatlas.history.claims import check_claims
 from rxatlas.sources.base import LocalFile, Source
 from rxatlas.sources.validate import ARROW_TYPES, TableBuffer
 from rxatlas.warehouse.engine import Engine
@@ -73,6 +74,7 @@ def _duck_type(kind: pa.DataType) -> str:
 
 def store(engine: Engine, source: Source, files: Mapping[str, LocalFile], buffers: Mapping[str, TableBuffer]) -> str:
     """Write a parsed source into its raw tables, replacing a reload of the same snapshot; return the load id."""
+    check_claims(engine, source.id, files)
     load_id = uuid.uuid4().hex
     engine.execute("BEGIN TRANSACTION")
     engine.execute("INSERT INTO meta.loads VALUES (?, ?, ?, ?)",

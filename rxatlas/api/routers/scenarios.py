@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from rxatlas.api.errors import ApiError, ErrorBody, not_found
-from rxatlas.api.models import Answer, Page, page
+from rxatlas.api.models import Answer, Page, Scope, page
 from rxatlas.api.state import AtlasState, json_response, state_of
 from rxatlas.api.work import off_loop
 from rxatlas.scenario import BASELINE, Scenario, compare, load_scenario, run
@@ -76,12 +76,12 @@ def _pair(text: str) -> tuple[Scenario, Scenario]:
     return _scenario(body["a"], "scenario a"), _scenario(body.get("b", BASELINE), "scenario b")
 
 
-def _run(state: AtlasState, scenarios: list[Scenario]) -> list[dict[str, Any]]:
+def _run(state: AtlasState, scenarios: list[Scenario], scope: str) -> list[dict[str, Any]]:
     from rxatlas.scenario.engine import TABLES
 
     with state.lock:
         engine = state.atlas().engine
-        results = [run(engine, s) for s in scenarios]
+        results = [run(engine, s, scope) for s in scenarios]
     warnings = state.warnings(TABLES | {"core.api_source"})
     return [{**r, "warnings": [*r.get("warnings", []), *warnings]} for r in results]
 
@@ -103,18 +103,18 @@ def example(name: Annotated[str, Path(min_length=1, max_length=100)]) -> Respons
 @router.post("/run", response_model=Answer, openapi_extra={"requestBody": SCENARIO_BODY},
              responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}, 415: {"model": ErrorBody}},
              summary="Run a scenario")
-async def run_scenario(request: Request, state: State) -> Response:
+async def run_scenario(request: Request, state: State, scope: Scope = "us_human_rx") -> Response:
     """Apply a scenario (YAML or JSON, checked against the scenario schema): sources lost, HHI, tariffs, gains."""
     text = await _body(request)
     scenario = await off_loop(parse_scenario, text, "the request body")
-    return json_response((await run_in_threadpool(_run, state, [scenario]))[0])
+    return json_response((await run_in_threadpool(_run, state, [scenario], scope))[0])
 
 
 @router.post("/compare", response_model=Answer, openapi_extra={"requestBody": COMPARE_BODY},
              responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}, 415: {"model": ErrorBody}},
              summary="Compare two scenarios")
-async def compare_scenarios(request: Request, state: State) -> Response:
+async def compare_scenarios(request: Request, state: State, scope: Scope = "us_human_rx") -> Response:
     """Compare scenario a with b (default `baseline`) substance by substance; each inline or an example name."""
     a, b = await off_loop(_pair, await _body(request))
-    result_a, result_b = await run_in_threadpool(_run, state, [a, b])
+    result_a, result_b = await run_in_threadpool(_run, state, [a, b], scope)
     return json_response({**compare(result_a, result_b), "warnings": result_a["warnings"]})

@@ -52,23 +52,35 @@ WITH holder_firm AS (
            trim(regexp_replace(upper(address), '[^A-Z0-9]+', ' ', 'g')) AS address_key
     FROM core.facility
     WHERE api_manufacture AND firm_id IS NOT NULL AND address IS NOT NULL
-), shared_plant AS (
-    -- firms registered at the same API-plant address in one country are one plant: their sources merge under
-    -- the first firm's id (never across countries)
-    SELECT b.firm_id, min(a.firm_id) AS plant_firm_id, min(a.address_key) AS address_key
-    FROM plant AS a JOIN plant AS b
-      ON a.address_key = b.address_key AND a.country = b.country AND a.firm_id < b.firm_id
-    GROUP BY b.firm_id
+), firm_seat AS (
+    SELECT DISTINCT l.firm_id, l.holder_country AS country, m.name_key
+    FROM evidence_link AS l
+    JOIN core.firm_mention AS m ON m.firm_id = l.firm_id
+    WHERE l.holder_country IS NOT NULL AND m.name_key <> ''
+      AND m.role IN ('dmf_holder', 'bulk_labeler', 'establishment_firm')
+), same_maker AS (
+    -- one maker written as several firms: registered at the same API-plant address in one country, or the same
+    -- name with its legal form set aside in the same country (SIEGFRIED AG and SIEGFRIED LTD); never across
+    -- countries. Their sources merge under the first firm's id, with the reason as evidence.
+    SELECT firm_id, min(maker_id) AS maker_id, min(why) AS why
+    FROM (SELECT b.firm_id, a.firm_id AS maker_id,
+                 'same registered API plant (' || a.address_key || ')' AS why
+          FROM plant AS a JOIN plant AS b
+            ON a.address_key = b.address_key AND a.country = b.country AND a.firm_id < b.firm_id
+          UNION ALL
+          SELECT b.firm_id, a.firm_id, 'same name (' || a.name_key || ') in ' || a.country
+          FROM firm_seat AS a JOIN firm_seat AS b
+            ON a.name_key = b.name_key AND a.country = b.country AND a.firm_id < b.firm_id) AS pairs
+    GROUP BY firm_id
 ), links AS (
-    SELECT l.unii, l.substance, coalesce(sp.plant_firm_id, l.firm_id) AS firm_id, l.firm_name, l.holder_country,
+    SELECT l.unii, l.substance, coalesce(sm.maker_id, l.firm_id) AS firm_id, l.firm_name, l.holder_country,
            l.source_kind, l.dmf, l.submit_date, l.evidence, l.form, l._source
     FROM (SELECT * FROM evidence_link UNION ALL SELECT * FROM label_moiety) AS l
-    LEFT JOIN shared_plant AS sp ON sp.firm_id = l.firm_id
+    LEFT JOIN same_maker AS sm ON sm.firm_id = l.firm_id
     UNION ALL
-    SELECT l.unii, NULL, sp.plant_firm_id, NULL, NULL, l.source_kind, NULL, NULL,
-           'same registered API plant as another source firm (' || sp.address_key || '): ' || l.firm_name, NULL,
-           l._source
-    FROM evidence_link AS l JOIN shared_plant AS sp ON sp.firm_id = l.firm_id
+    SELECT l.unii, NULL, sm.maker_id, NULL, NULL, l.source_kind, NULL, NULL,
+           'one maker with another source firm, ' || sm.why || ': ' || l.firm_name, NULL, l._source
+    FROM evidence_link AS l JOIN same_maker AS sm ON sm.firm_id = l.firm_id
 ), sources AS (
     SELECT unii, min(substance) AS substance, firm_id, min(firm_name) AS firm_name,
            -- one holder string per firm is the rule; when a firm's holders disagree the country stays unknown

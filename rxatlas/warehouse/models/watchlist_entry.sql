@@ -7,8 +7,9 @@
 --   transcribed from that edition; rows without one form a cumulative block standing for the latest
 --   edition among them (2024-01-31). listed_to is NULL for rows of the latest edition still listed.
 -- OFAC SDN: one row per entry of the latest list; the legacy CSV gives no listing dates, so listed_from and
---   listed_to are NULL (listed in that snapshot). Aliases and countries come from alt.csv and add.csv,
---   which this model does not read; parents ("Linked To" in remarks) are not parsed.
+--   listed_to are NULL (listed in that snapshot). Aliases are the a.k.a., f.k.a. and n.k.a. names of the
+--   remarks in their order (raw.ofac_sdn__remark_aliases; alt.csv is not read). "Linked To" names are links,
+--   not parents (core.watchlist_link); the other remarks, with their countries, are in core.watchlist_remark.
 CREATE OR REPLACE TABLE core.watchlist_entry AS
 WITH dod AS (
     SELECT
@@ -42,7 +43,7 @@ SELECT
     'us_ofac_sdn' AS list_id,
     CAST(s.ent_num AS VARCHAR) AS entry_id,
     s.sdn_name AS name,
-    CAST([] AS VARCHAR[]) AS aliases,
+    coalesce(a.aliases, CAST([] AS VARCHAR[])) AS aliases,
     coalesce(s.sdn_type, 'entity') AS entity_type,
     CAST(NULL AS VARCHAR) AS country_iso2,
     s.programs,
@@ -51,4 +52,7 @@ SELECT
     CAST(NULL AS DATE) AS listed_to,
     'https://www.treasury.gov/ofac/downloads/sdn.csv' AS source_url,
     s._source, s._snapshot, s._file, s._sha256, s._line
-FROM latest.ofac_sdn__sdn AS s;
+FROM latest.ofac_sdn__sdn AS s
+LEFT JOIN (
+    SELECT ent_num, list(alias_name ORDER BY seq) AS aliases FROM latest.ofac_sdn__remark_aliases GROUP BY ent_num
+) AS a ON a.ent_num = s.ent_num;

@@ -166,11 +166,13 @@ async function searchPage(params) {
   document.getElementById("q").value = q;
   fill(view, h("h1", {}, t("search.results", { q })));
   const needle = q.trim().toLowerCase();
-  const [substances, firms, codes] = await Promise.all([
+  const [substances, firms, codes, register] = await Promise.all([
     api(`substances?q=${encodeURIComponent(q)}&limit=20`).catch(() => ({ items: [] })),
     api(`firms?q=${encodeURIComponent(q)}&limit=20`).catch(() => ({ items: [] })),
     fetch("vendor/country-codes.json").then((r) => r.json()),
+    q.trim() ? api(`firm-register?search=${encodeURIComponent(q.trim())}`).catch(() => ({ firms: [] })) : { firms: [] },
   ]);
+  const korean = (register.firms || []).filter((f) => f.register_line);
   const countries = codes.map((c) => c[0]).filter((iso2) =>
     needle && [iso2.toLowerCase(), countryName(iso2).toLowerCase(), new Intl.DisplayNames(["en"], { type: "region" }).of(iso2)?.toLowerCase()].some((name) => name === needle || (needle.length > 2 && name?.includes(needle))));
   const list = (items, render) => (items.length ? h("ul", { class: "results" }, items.map((item) => h("li", {}, render(item)))) : h("p", { class: "muted" }, t("search.none")));
@@ -178,6 +180,7 @@ async function searchPage(params) {
     card(t("search.countries"), list(countries, (iso2) => countryLink(iso2))),
     card(t("search.substances"), list(substances.items || [], (s) => [substanceLink(s.substance), " ", h("span", { class: "muted" }, t("search.substance_line", { n: num(s.n_sources), countries: num(s.n_countries) }))])),
     card(t("search.firms"), list(firms.items || [], (f) => [firmLink(f.name), " ", h("span", { class: "muted" }, f.country_iso2 ? countryName(f.country_iso2) : "")])),
+    korean.length ? card(t("reg.title"), list(korean, (f) => [firmLink(f.name), " ", h("span", { class: "muted" }, `${f.name_ko} · ${state.lang === "ko" ? f.group_ko : f.group}`)])) : null,
   );
 }
 
@@ -270,11 +273,12 @@ async function firmPage(name) {
   );
 }
 
-async function countryPage(iso2) {
-  const answer = await api(`countries/${encodeURIComponent(iso2)}?limit=500`);
+async function countryPage(iso2, params = new URLSearchParams()) {
+  const answer = await api(`countries/${encodeURIComponent(iso2)}?limit=500&scope=${params.get("scope") || "us_human_rx"}`);
   const rows = answer.substances?.items || [];
   fill(view,
     h("h1", {}, countryName(answer.country.iso2), " ", h("span", { class: "muted" }, answer.country.iso2)),
+    scopeSelect(params, `#/country/${answer.country.iso2}`),
     card(t("country.depends"), h("div", { class: "metrics" },
       metric(num(answer.substances_with_sources), t("country.substances")),
       metric(num(answer.substances_only_here), t("country.only_here")),
@@ -429,8 +433,13 @@ async function opportunitiesPage(params) {
     warnings(answer));
 }
 
-// "sponsor", or a curated partner case: originated in the country, held by a partner elsewhere.
+// A translated label for a value from the API (an application type, a capability), else the value itself.
+const label = (prefix, value) => state.strings[`${prefix}.${value}`] ?? state.fallback[`${prefix}.${value}`] ?? value;
+
+// "sponsor", a curated subsidiary of a firm of the country, or a curated partner case: originated in the
+// country, held by a partner elsewhere.
 function origin(row, country) {
+  if (row.origin?.startsWith("subsidiary of ")) return t("appr.subsidiary", { firm: row.origin.slice(14), holder: countryName(row.sponsor_country) });
   if (!row.origin?.startsWith("partner:")) return t("appr.sponsor");
   return t("appr.partner", { firm: row.origin.slice(8).trim(), country: countryName(country), holder: countryName(row.sponsor_country) });
 }
@@ -442,7 +451,7 @@ async function approvalsPage(params) {
   const years = answer.by_year || [];
   const limits = answer.limits || {};
   add(view,
-    card(t("appr.by_type"), h("div", { class: "metrics" }, Object.entries(answer.by_type || {}).map(([type, n]) => metric(num(n), type)))),
+    card(t("appr.by_type"), h("div", { class: "metrics" }, Object.entries(answer.by_type || {}).map(([type, n]) => metric(num(n), label("apptype", type))))),
     card(t("appr.timeline"), drawBars(years.map((r) => ({ label: r.year ?? t("appr.undated"), value: r.applications })), { num, label: t("appr.timeline") }), table([
       { key: "year", label: t("col.year"), value: (r) => r.year ?? t("appr.undated") },
       { key: "applications", label: t("col.applications"), num: true },
@@ -450,7 +459,7 @@ async function approvalsPage(params) {
     ], years, { id: "approvals-years" })),
     card(t("appr.applications"), table([
       { key: "application", label: t("col.application") },
-      { key: "type", label: t("col.type") },
+      { key: "type", label: t("col.type"), value: (r) => label("apptype", r.type) },
       { key: "sponsor", label: t("col.sponsor"), cell: (r) => firmLink(r.sponsor) },
       { key: "product", label: t("col.product") },
       { key: "approval_date", label: t("col.approval_date"), cell: (r) => (r.approval_date ? date(r.approval_date) : h("span", { class: "muted" }, t("appr.unknown_date"))) },
@@ -458,6 +467,83 @@ async function approvalsPage(params) {
       { key: "missing", label: t("col.missing"), value: (r) => (r.missing || []).map((m) => m.split(":")[0]).join("; ") },
     ], answer.applications || [], { id: "approvals-table", exportName: `approvals-${country}.csv` }),
     h("p", { class: "note" }, t("appr.limits", { end: date(limits.drugsfda_submissions_end) }))),
+    (answer.tentative || []).length ? card(t("appr.tentative"), h("p", { class: "note" }, t("appr.tentative_note")), table([
+      { key: "application", label: t("col.application") },
+      { key: "sponsor", label: t("col.sponsor"), cell: (r) => firmLink(r.sponsor) },
+      { key: "marketing_status", label: t("col.status") },
+    ], answer.tentative, { id: "approvals-tentative" })) : null,
+    country === "KR" ? await registerCard(params.get("firm") || "") : null,
+    warnings(answer));
+}
+
+// The Korean firm register, searched by Korean or English name (#/approvals?country=KR&firm=셀트리온).
+async function registerCard(search) {
+  const input = h("input", { name: "firm", value: search, id: "firm-input", placeholder: t("reg.placeholder") });
+  const form = h("form", { class: "toolbar" }, h("label", { for: "firm-input" }, t("reg.search")), input, h("button", { type: "submit" }, t("form.show")));
+  form.addEventListener("submit", (event) => { event.preventDefault(); location.hash = `#/approvals?country=KR&firm=${encodeURIComponent(input.value.trim())}`; });
+  const answer = await api(`firm-register${search ? `?search=${encodeURIComponent(search)}` : ""}`);
+  const firms = search ? answer.firms : answer.firms.filter((f) => f.register_line);
+  return card(t("reg.title"), form, table([
+    { key: "name", label: t("col.firm"), cell: (r) => firmLink(r.name) },
+    { key: "name_ko", label: t("reg.name_ko") },
+    { key: "group", label: t("col.group"), value: (r) => (state.lang === "ko" ? r.group_ko : r.group) ?? "" },
+    { key: "country_iso2", label: t("col.country"), cell: (r) => countryLink(r.country_iso2) },
+    { key: "dmfs", label: t("col.dmfs"), num: true },
+    { key: "establishments", label: t("reg.establishments"), num: true },
+    { key: "applications", label: t("col.applications"), num: true },
+    { key: "blas", label: t("reg.blas"), num: true },
+    { key: "facts", label: t("reg.facts"), value: (r) => (r.facts || []).map((f) => `${f.text} (${f.date}${f.claim ? `, ${t("reg.claim")}` : ""})`).join("; ") },
+  ], firms, { id: "register-table", exportName: "korean-firms.csv" }), h("p", { class: "note" }, t("reg.note")));
+}
+
+async function biologicsPage(params) {
+  const country = (params.get("country") || "KR").toUpperCase();
+  fill(view, h("h1", {}, t("bio.title", { country: countryName(country) })), countryForm("country", country, "#/biologics"));
+  const answer = await api(`biologics?country=${country}`);
+  const where = (code) => countryLink(code === "(unknown)" ? "unknown" : code);
+  add(view,
+    card(t("bio.by_holder"), table([
+      { key: "country", label: t("col.country"), cell: (r) => where(r.country) },
+      { key: "bla_351a", label: label("apptype", "BLA 351(a)"), num: true },
+      { key: "biosimilar", label: label("apptype", "BLA 351(k) biosimilar"), num: true },
+      { key: "interchangeable", label: label("apptype", "BLA 351(k) interchangeable"), num: true },
+      { key: "total", label: t("bio.total"), num: true },
+    ], answer.by_holder_country || [], { id: "biologics-by-country", exportName: "biologics-by-holder-country.csv" })),
+    card(t("bio.products", { country: countryName(country) }), table([
+      { key: "application", label: t("col.application") },
+      { key: "type", label: t("col.type"), value: (r) => label("apptype", r.type) },
+      { key: "sponsor", label: t("col.sponsor"), cell: (r) => firmLink(r.sponsor) },
+      { key: "product", label: t("col.product") },
+      { key: "approval_date", label: t("col.approval_date"), cell: (r) => date(r.approval_date) },
+      { key: "origin", label: t("col.origin"), value: (r) => origin(r, answer.country) },
+    ], answer.products || [], { id: "biologics-products", exportName: `biologics-${country}.csv` })),
+    card(t("bio.sites", { country: countryName(country) }), table([
+      { key: "fei", label: "FEI" },
+      { key: "name", label: t("col.name") },
+      { key: "site_country", label: t("col.country"), cell: (r) => countryLink(r.site_country) },
+      { key: "owner", label: t("bio.owner"), cell: (r) => firmLink(r.owner) },
+      { key: "owner_group", label: t("col.group") },
+      { key: "evidence", label: t("col.evidence"), value: (r) => (r.evidence || []).join("; ") },
+    ], answer.sites || [], { id: "biologics-sites", exportName: `biologic-sites-${country}.csv` })),
+    answer.capacity ? card(t("bio.capacity"), table([
+      { key: "firm", label: t("col.firm"), value: (r) => (state.lang === "ko" ? r.name_ko : r.firm) },
+      { key: "litres", label: t("bio.litres"), num: true, value: (r) => num(r.litres) },
+      { key: "text", label: t("col.text") },
+      { key: "date", label: t("bio.date"), value: (r) => date(r.date) },
+      { key: "claim", label: t("reg.claim"), value: (r) => (r.claim ? t("reg.claim") : "") },
+      { key: "sources", label: t("col.sources"), value: (r) => (r.sources || []).join("; ") },
+    ], answer.capacity, { id: "biologics-capacity" })) : null,
+    card(t("bio.dmfs"), table([
+      { key: "capability", label: t("bio.capability"), value: (r) => label("cap", r.capability) },
+      { key: "by_country", label: t("bio.by_country"), value: (r) => Object.entries(r.by_country).map(([c, n]) => `${c === "(unknown)" ? t("country.unknown") : countryName(c)} ${num(n)}`).join(", ") },
+    ], answer.dmfs_by_capability || [], { id: "biologics-dmfs" })),
+    card(t("bio.biosecure"), h("p", { class: "note" }, t("bio.limits")), (answer.biosecure?.alternatives || []).map((item) => h("div", {},
+      h("h3", {}, label("cap", item.capability)),
+      h("p", {}, t("bio.linked", { holders: item.linked_holders.join(", ") })),
+      table([
+        { key: "country", label: t("col.country"), cell: (r) => where(r.country) },
+        { key: "holders", label: t("bio.holders"), value: (r) => r.holders.join("; ") },
+      ], item.other_holders, { id: `biosecure-${item.capability.replace(/\W+/g, "-")}` })))),
     warnings(answer));
 }
 
@@ -465,12 +551,13 @@ async function approvalsPage(params) {
 const ROUTES = [
   [/^#\/substance\/(.+)$/, (m) => substancePage(decodeURIComponent(m[1]))],
   [/^#\/firm\/(.+)$/, (m) => firmPage(decodeURIComponent(m[1]))],
-  [/^#\/country\/([A-Za-z]{2})$/, (m) => countryPage(m[1])],
+  [/^#\/country\/([A-Za-z]{2})$/, (m, params) => countryPage(m[1], params)],
   [/^#\/search$/, (m, params) => searchPage(params)],
   [/^#\/screen$/, () => screenPage()],
   [/^#\/scenario$/, () => scenarioPage()],
   [/^#\/opportunities$/, (m, params) => opportunitiesPage(params)],
   [/^#\/approvals$/, (m, params) => approvalsPage(params)],
+  [/^#\/biologics$/, (m, params) => biologicsPage(params)],
 ];
 
 async function route() {
