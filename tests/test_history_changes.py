@@ -20,9 +20,6 @@ from rxatlas.build import build
 from rxatlas.errors import InputError
 from rxatlas.watch import lists
 
-# one worker builds this module's atlas once (pytest-xdist --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("history")
-
 DMF = Path("fda_dmf") / "dmf_list_2025Q2.csv.gz"
 Q1, Q2 = date(2025, 3, 31), date(2025, 6, 30)
 # The older list: the three newest DMFs not yet filed, two inactive DMFs still active, one holder renamed.

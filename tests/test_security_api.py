@@ -3,14 +3,19 @@ paths in messages, HEAD answered, docs that work offline."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -128,3 +133,37 @@ def test_malformed_request_line_gets_the_json_error_shape(server: int) -> None:
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head
     assert json.loads(body)["error"]["code"] == "bad_request"
+
+
+def test_a_stop_signal_ends_the_server_while_a_request_is_working(atlas_db: Path, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    rxatlas = Path(sys.executable).with_name("rxatlas")
+    proc = subprocess.Popen([str(rxatlas), "serve", "--port", str(port), "--db", str(atlas_db)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/sources", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        # a long screening upload keeps a worker thread busy when the stop signal comes
+        suppliers = "supplier,country\n" + "".join(f"Firm Number {n} Co Ltd,CN\n" for n in range(100_000))
+        def upload() -> None:
+            with contextlib.suppress(httpx.TransportError):  # the server stops mid-request: that is the point
+                httpx.post(f"{base}/api/screen", files={"file": ("big.csv", suppliers.encode(), "text/csv")},
+                           timeout=120)
+
+        busy = threading.Thread(target=upload, daemon=True)
+        busy.start()
+        time.sleep(2)
+        proc.send_signal(signal.SIGTERM)
+        # uvicorn's graceful shutdown is capped at 5 s (rxatlas serve); a hung server would not exit at all
+        assert proc.wait(timeout=30) is not None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -18,9 +18,6 @@ from rxatlas.sources.base import LocalFile
 from rxatlas.sources.fda_unii import FdaUnii
 from rxatlas.warehouse.load import parse_source
 
-# one worker builds this module's atlas once (pytest-xdist --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("fda_unii")
-
 SOURCE = FdaUnii()
 SNAPSHOT = "fda_unii/UNII_Names_2025-06.txt.gz"
 HEADER = "Name\tTYPE\tUNII\tDisplay Name\r\n"

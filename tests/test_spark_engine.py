@@ -18,7 +18,7 @@ from rxatlas.errors import QueryError
 from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.spark import MANIFEST, SparkEngine
 
-pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.spark
 
 ROWS = pa.table({
     "g": ["a", "a", "a", "b", "b", "c"],

@@ -21,7 +21,7 @@ from rxatlas.atlas import Atlas
 from rxatlas.supply.headline import headline
 from rxatlas.warehouse.publish import publish
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 # Runs a module as __main__ with DuckDB out of reach: no rxatlas module may import duckdb and no DuckDB query may run.
 # Splink imports duckdb itself, and its base DatabaseAPI opens an in-memory connection even on the Spark backend

@@ -126,3 +126,18 @@ def test_risk_filters_answer_single_source_essential_medicines_and_dependence(at
     assert china["substances"] and all(r["metrics"]["china_share"] >= 0.75 for r in china["substances"])
     bad = run_cli("risk", "--country", "XX", "--db", str(atlas_db))
     assert bad.returncode == 1 and "unknown country code 'XX'" in bad.stderr
+
+
+@pytest.mark.parametrize("home", ["JP", "IN"])
+def test_opportunities_work_for_any_home_country_with_shortage_status(atlas_db: Path, home: str) -> None:
+    result = run_cli("opportunities", "--home", home, "--limit", "0", "--db", str(atlas_db), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    rows = answer["opportunities"]
+    assert answer["home"] == home and answer["with_home_capability"] > 0
+    held = [r for r in rows if r["home_capability"] != "white_space"]
+    assert all(s["firm"] and s["firm_id"] for r in held for s in r["home_sources"])
+    assert all(r["evidence"] for r in held)
+    short = [r for r in rows if r["shortage_status"]]
+    assert short and all(r["shortage_status"] in {x["status"] for x in r["shortages"]} for r in short)
+    assert any(r["shortage_status"] == "Current" for r in short)

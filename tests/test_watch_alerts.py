@@ -18,9 +18,6 @@ from rxatlas.atlas import Atlas
 from rxatlas.build import build
 from rxatlas.watch import lists
 
-# one worker builds this module's atlas once (pytest-xdist --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("watch")
-
 
 @pytest.fixture(scope="module")
 def watch_db(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -121,7 +121,8 @@ def test_search_opens_substance_with_map_and_sources(page: Any, server: str) -> 
 
 def test_screening_upload_flags_listed_supplier(page: Any, tmp_path: Path) -> None:
     suppliers = tmp_path / "suppliers.csv"
-    suppliers.write_text("supplier,country\nWuXi AppTec Co Ltd,CN\nPfizer Inc,US\n", encoding="utf-8")
+    # the third name would run as a formula in a spreadsheet: the export must neutralise it
+    suppliers.write_text("supplier,country\nWuXi AppTec Co Ltd,CN\nPfizer Inc,US\n=HYPERLINK(1),US\n", encoding="utf-8")
     _open(page, "#/screen")
     page.set_input_files("#screen-file", str(suppliers))
     page.locator("#screen-form button[type=submit]").click()
@@ -135,7 +136,9 @@ def test_screening_upload_flags_listed_supplier(page: Any, tmp_path: Path) -> No
     with page.expect_download() as download:
         page.locator("button[data-export=screen-table]").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3 and ",listed," in lines[1]
+    assert len(lines) == 4 and ",listed," in lines[1]
+    formula = next(line for line in lines if "HYPERLINK" in line)
+    assert "'=HYPERLINK(1)" in formula and ",=HYPERLINK" not in formula and not formula.startswith("=")
 
 
 def test_scenario_run_shows_impacts_and_compare(page: Any, server: str) -> None:

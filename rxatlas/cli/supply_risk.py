@@ -74,6 +74,7 @@ def opportunities_cmd(
               f"supply; {result['home']} "
               f"has capability in {result['with_home_capability']}, white space in {result['white_space']}")
     show_table([{"rank": r["rank"], "substance": r["substance"], "score": r["score"], "sources": r["n_sources"],
+                 "shortage": r["shortage_status"] or "",
                  "HHI": r["hhi"], f"{result['home']}": r["home_capability"],
                  "home firms": ", ".join(s["firm"] for s in r["home_sources"])} for r in result["opportunities"]],
                title=f"opportunities for {result['home']} ({result['basis']})")

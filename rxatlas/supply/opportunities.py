@@ -16,6 +16,8 @@ MAX_SOURCES = 3
 MIN_SCORE = 40.0
 # A home country holding this share of the sources already leads the supply (a position to keep, not to win).
 DOMINANT_SHARE = 0.5
+# The most pressing FDA shortage status first.
+SHORTAGE_ORDER = ("Current", "To Be Discontinued", "Resolved")
 
 HOME_SQL = """
 SELECT unii, firm_id, firm_name, country, country_basis, source_kind, dmfs, evidence
@@ -63,6 +65,9 @@ def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50,
         rows.append({
             "rank": rank, "unii": score["unii"], "substance": score["substance"],
             "market_scope": metric["market_scope"], "score": score["score"],
+            "shortage_status": next((s for s in SHORTAGE_ORDER if s in {x["status"] for x in score["shortages"]}),
+                                    None),
+            "shortages": score["shortages"],
             "why_listed": reasons, "explanation": score["explanation"],
             "n_sources": metric["n_sources"], "hhi": metric["hhi"], "hhi_band": metric["hhi_band"],
             "country_shares": metric["country_shares"],

@@ -48,7 +48,8 @@ WITH universe AS (
     UNION SELECT unii, form_unii FROM core.dmf_substance WHERE kind = 'api' AND form_unii IS NOT NULL
     UNION SELECT unii, form_unii FROM core.name_substance WHERE kind = 'api' AND form_unii IS NOT NULL
 ), tags AS (
-    SELECT f.unii, list(DISTINCT regexp_extract(n.name, '\\[([^\\]]*)\\]\\s*$', 1)) AS tags
+    SELECT f.unii, list(DISTINCT regexp_extract(n.name, '\\[([^\\]]*)\\]\\s*$', 1)
+                        ORDER BY regexp_extract(n.name, '\\[([^\\]]*)\\]\\s*$', 1)) AS tags
     FROM forms AS f JOIN core.substance_name AS n ON n.unii = f.form_unii
     GROUP BY f.unii
 ), products AS (
