@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rxatlas.supply.lookup import find_substance
 from rxatlas.warehouse.engine import Engine
 
 _NDC = re.compile(r"^bulk listing NDC (\S+) \(")
@@ -128,8 +129,6 @@ def score_scope(engine: Engine, labels: list[dict[str, str]], target: str = "us_
     for row in labels:
         found = scope.get(row["unii"]) or scope.get(moiety_of.get(row["unii"], ""))
         if found is None:  # regrouped under another moiety since it was sampled: look it up by name
-            from rxatlas.supply.lookup import find_substance
-
             match = find_substance(engine, row["substance"])
             found = scope.get(match.unii or "")
         name = f"{row['substance']} (labelled {row['market_scope']}, atlas {found})"
