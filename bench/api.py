@@ -2,8 +2,8 @@
 
 Starts `rxatlas serve` on 127.0.0.1 (a free port) over the given atlas, asks every name once (cold: the
 answer is computed), then runs CLIENTS concurrent clients for SECONDS seconds over a mix of the main
-endpoints (substance lookup, firm lookup, headline, a metrics page), each client sending its next request as
-soon as the previous one is answered. Usage:
+endpoints (substance lookup, firm lookup, headline, a metrics page, shortages, classes, a country), each client
+sending its next request as soon as the previous one is answered. Usage:
 
     .venv/bin/python bench/api.py ATLAS [--clients 32] [--seconds 20] [--names 200] [--workers 1] [--json]
 """
@@ -32,7 +32,10 @@ import httpx
 RXATLAS = Path(sys.executable).with_name("rxatlas")
 SUBSTANCES_SQL = "SELECT substance FROM core.substance_metrics ORDER BY hash(unii) LIMIT ?"
 FIRMS_SQL = "SELECT DISTINCT firm_name FROM core.api_source ORDER BY hash(firm_name) LIMIT ?"
+COUNTRIES_SQL = ("SELECT country FROM core.api_source WHERE country IS NOT NULL GROUP BY 1 "
+                 "ORDER BY count(*) DESC LIMIT ?")
 METRIC_PAGES = 50  # pages of 50 rows: the first 2,500 substances by source count
+COUNTRIES = 20  # the countries with the most API sources
 
 
 def free_port() -> int:
@@ -48,10 +51,14 @@ def requests_to_make(atlas: Path, names: int) -> dict[str, list[str]]:
     with duckdb.connect(str(atlas), read_only=True) as con:
         substances = [r[0] for r in con.execute(SUBSTANCES_SQL, [names]).fetchall()]
         firms = [r[0] for r in con.execute(FIRMS_SQL, [names]).fetchall()]
+        countries = [r[0] for r in con.execute(COUNTRIES_SQL, [COUNTRIES]).fetchall()]
     return {"substance": [f"/api/substances/{quote(n, safe='')}" for n in substances],
             "firm": [f"/api/firms/{quote(n, safe='')}" for n in firms],
             "headline": ["/api/headline"],
-            "metrics": [f"/api/metrics/substances?limit=50&offset={50 * i}" for i in range(METRIC_PAGES)]}
+            "metrics": [f"/api/metrics/substances?limit=50&offset={50 * i}" for i in range(METRIC_PAGES)],
+            "shortages": ["/api/shortages", "/api/shortages?critical=true", "/api/shortages?since=2026-06-01"],
+            "classes": [f"/api/classes?level={level}" for level in (1, 2, 3, 4)],
+            "country": [f"/api/countries/{iso2}" for iso2 in countries]}
 
 
 def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:

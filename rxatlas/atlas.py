@@ -6,15 +6,20 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from rxatlas import settings
-from rxatlas.errors import InputError, MissingTableError, QueryError
+from rxatlas.errors import InputError, MissingTableError, NotFoundError, QueryError
 from rxatlas.warehouse.duck import DuckDBEngine
 from rxatlas.warehouse.steps import referenced_tables, source_of
+
+if TYPE_CHECKING:  # answers read rows without Arrow; pyarrow loads with the first Arrow result
+    import pyarrow as pa
+
+    from rxatlas.scenario import Scenario
+    from rxatlas.supply.risk import Filters
 
 # The statement kind rxatlas sql runs (also under EXPLAIN [ANALYZE]); the sandboxed connection refuses file and
 # network access besides. Limits: settings.LIMITS sql_seconds, sql_rows and sql_memory_mb.
@@ -48,6 +53,7 @@ ORDER BY c.source
 """
 
 
+FILE_SQL = "SELECT file, sha256, bytes, snapshot, spec FROM meta.files WHERE source = ? AND file = ? LIMIT 1"
 SUMMARY_SQL = {
     # Share of active Type II DMFs by the resolved country of their holder (NULL: unknown).
     "active_type_ii_by_holder_country": """
@@ -123,14 +129,13 @@ class Atlas:
         derived = sorted(t for t in tables if source_of(t) is None)
         if derived and self.engine.exists("meta.lineage"):
             placeholders = ", ".join("?" for _ in derived)
-            found |= set(self.engine.query(
-                f"SELECT DISTINCT source FROM meta.lineage WHERE table_name IN ({placeholders})", derived
-            ).column("source").to_pylist())
+            found |= {r["source"] for r in self.engine.rows(
+                f"SELECT DISTINCT source FROM meta.lineage WHERE table_name IN ({placeholders})", derived)}
         return sorted(s for s in found if s)
 
     def stale_sources(self, source_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """The sources (of those given, default all) whose snapshot is older than their refresh interval."""
-        return [r for r in self.sources().to_pylist()
+        return [r for r in self.engine.rows(SOURCES_SQL)
                 if r["stale"] and (source_ids is None or r["source"] in source_ids)]
 
     def summary(self) -> dict[str, Any]:
@@ -188,6 +193,106 @@ class Atlas:
 
         return classified(self.engine, source)
 
+    def snapshots(self, tables: Iterable[str]) -> list[dict[str, Any]]:
+        """The sources behind the given tables, each with its title, oldest and newest snapshot dates in use, age in
+        days (of the oldest) and staleness."""
+        behind = set(self.sources_behind(tables))
+        return [{k: s[k] for k in ("source", "title", "snapshot", "newest_snapshot", "age_days", "stale")}
+                for s in self.engine.rows(SOURCES_SQL) if s["source"] in behind]
+
+    def substance(self, name: str) -> dict[str, Any]:
+        """Where a substance is made: API sources by country, concentration, who markets it, shortages, signals."""
+        from rxatlas.supply.substance import substance_answer
+
+        return substance_answer(self, name)
+
+    def firm_answer(self, name: str) -> dict[str, Any]:
+        """The canonical firm behind a name (match `unique`) with the substances it is an API source of and their
+        shortage status, its applications and quality signals by site; else the candidates to ask again by."""
+        from rxatlas.supply.firm import firm_answer
+
+        return firm_answer(self.engine, name)
+
+    def firm_search(self, text: str) -> list[dict[str, Any]]:
+        """Canonical firms whose name or an alias contains the text."""
+        from rxatlas.resolve.lookup import search_firms
+
+        return search_firms(self.engine, text)
+
+    def facilities(self, country: str | None = None, api_only: bool = False) -> list[dict[str, Any]]:
+        """Registered facilities (DECRS), optionally of one country or API-manufacture sites only."""
+        from rxatlas.resolve.lookup import facilities
+
+        return facilities(self.engine, country, api_only)
+
+    def facility(self, fei: str) -> dict[str, Any] | None:
+        """One registered facility by FEI with its firm, operations and provenance (None when unknown)."""
+        from rxatlas.resolve.lookup import facility
+
+        return facility(self.engine, fei)
+
+    def countries(self, scope: str = "us_human_rx") -> list[dict[str, Any]]:
+        """Countries with qualified API sources of the scope's substances: substances, sources and firms there."""
+        from rxatlas.supply.country import countries
+
+        return countries(self.engine, scope)
+
+    def country(self, iso2: str, scope: str = "us_human_rx", order: str = "share") -> dict[str, Any]:
+        """What US supply depends on a country for: API sites, DMFs by year, share of API sources, the most
+        dependent substances (in `order`), and quality signals at its sites by year with how each was joined."""
+        from rxatlas.supply.country import country_answer
+
+        return country_answer(self.engine, iso2, scope, order)
+
+    def risk(self, portfolio: str | Path | None = None, top: int = 10, scope: str | None = None,
+             encoding: str | None = None, filters: Filters | None = None) -> dict[str, Any]:
+        """Supply risk of a portfolio file (or every substance of the scope): metrics, vulnerability, top risks."""
+        from rxatlas.supply.risk import risk
+
+        return risk(self.engine, portfolio, top, scope, encoding, filters)
+
+    def opportunities(self, home: str = "KR", limit: int | None = 50, scope: str | None = None) -> dict[str, Any]:
+        """Substances with concentrated or vulnerable US supply, ranked, with where the home country stands."""
+        from rxatlas.supply.opportunities import opportunities
+
+        return opportunities(self.engine, home, limit, scope)
+
+    def shortages(self, critical: bool = False, scope: str | None = "us_human_rx",
+                  since: date | str | None = None) -> dict[str, Any]:
+        """FDA shortages per substance, one row per presentation (openFDA and FDA database copies merged), with
+        age, recovery estimate, criticality, API sources and market scope; since: postings or updates from then."""
+        from rxatlas.supply.shortages import shortages
+
+        return shortages(self.engine, critical, scope, since)
+
+    def classes(self, level: int = 3, scope: str | None = "us_human_rx") -> dict[str, Any]:
+        """ATC therapeutic classes of a level (1-4) with their substances' sources, single-source share, median HHI,
+        top countries and current shortages; FDA pharmacologic classes and unclassified rows count the rest."""
+        from rxatlas.supply.classes import TABLES, classes
+
+        return {**classes(self.engine, level, scope), "sources": self.snapshots(TABLES)}
+
+    def approvals(self, country: str | None = None) -> dict[str, Any]:
+        """US approvals (NDA, ANDA, BLA) of one sponsor country, or the counts of every country with coverage."""
+        from rxatlas.approvals import by_country, country_approvals, coverage
+
+        if country is None:
+            return {"countries": by_country(self.engine), "coverage": coverage(self.engine)}
+        return country_approvals(self.engine, country)
+
+    def scenario(self, scenario: Scenario, scope: str | None = None) -> dict[str, Any]:
+        """Apply a scenario to the supply map: sources lost, HHI before and after, tariff exposure, who gains."""
+        from rxatlas.scenario import run
+
+        return run(self.engine, scenario, scope)
+
+    def screen(self, names: list[str], as_of: date | None = None,
+               countries: list[str | None] | None = None) -> dict[str, Any]:
+        """Screen supplier names (no file) against 1260H and OFAC SDN as of a date, following affiliates."""
+        from rxatlas.screen.screen import screen_names
+
+        return screen_names(self.engine, names, as_of or date.today(), countries)
+
     def resolve_report(self) -> pa.Table:
         """Firm-link coverage, methods and score distribution per source and role."""
         from rxatlas.resolve.lookup import resolve_report
@@ -202,6 +307,35 @@ class Atlas:
         """Run read-only SQL with file, network and extension access switched off."""
         self.close()  # the sandbox needs the file to itself; the atlas reopens on next use
         return sql(query, self.path)
+
+    def metrics(self, scope: str = "us_human_rx", single_source: bool = False, band: str | None = None,
+                sort: str = "n_sources", descending: bool = True) -> list[dict[str, Any]]:
+        """Supply metrics of every substance in a market scope (counts of qualified sources, not volumes)."""
+        from rxatlas.supply.metrics import metrics_table
+
+        return metrics_table(self.engine, scope, single_source, band, sort, descending)
+
+    def search_substances(self, text: str) -> list[dict[str, Any]]:
+        """Substances with a qualified source whose name contains the text, or whose UNII it is."""
+        from rxatlas.supply.lookup import search_substances
+
+        return search_substances(self.engine, text)
+
+    def record(self, table: str, line: int, file: str | None = None) -> dict[str, Any]:
+        """The raw record(s) of a latest.* table at a file line, with each file's sha256 and snapshot."""
+        known = {t for schema, t in self.engine.tables("latest") if schema == "latest"}
+        if table not in known:
+            raise NotFoundError(f"no raw table {table!r}; name one of the latest.* tables, e.g. fda_dmf__dmf "
+                                "(the _source of a row and its table)")
+        # table is one of the atlas's own view names (checked above), never user text in SQL.
+        records = self.engine.rows(f"SELECT * FROM latest.{table} WHERE _line = ? AND (? IS NULL OR _file = ?)",
+                                   [line, file, file])
+        if not records:
+            raise NotFoundError(f"no record at line {line} of {table}" + (f" in {file}" if file else "")
+                                + "; use the _line and _file of a row's provenance")
+        source = table.split("__")[0]
+        files = [self.engine.rows(FILE_SQL, [source, f]) for f in sorted({r["_file"] for r in records})]
+        return {"table": f"latest.{table}", "line": line, "records": records, "files": [f[0] for f in files if f]}
 
     def export(self, folder: str | Path, fmt: str = "parquet", schemas: tuple[str, ...] = ("core",)) -> list[Path]:
         """Write every table of the given schemas to folder as Parquet or CSV; return the files."""
@@ -229,6 +363,8 @@ class Atlas:
 def _csv_safe(data: pa.Table) -> pa.Table:
     """Turn nested columns into JSON text so that CSV can hold them."""
     import json
+
+    import pyarrow as pa
 
     columns = []
     for column in data.columns:

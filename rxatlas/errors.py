@@ -70,6 +70,10 @@ class InputError(RxAtlasError):
     """A user-supplied argument or file is not usable."""
 
 
+class NotFoundError(InputError):
+    """Nothing of what was asked for is in the atlas (the API answers 404); says where to look instead."""
+
+
 class MissingExtraError(RxAtlasError):
     """A command needs an optional dependency that is not installed; names the extra that installs it."""
 

@@ -139,6 +139,20 @@ def source_atlas(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Ca
     return make
 
 
+@pytest.fixture(scope="session")
+def lean_mirror(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A lean copy of the snapshot (every source file, fewer rows: tests/lean_mirror.py), once per session."""
+    from lean_mirror import write_lean_mirror
+
+    folder = _shared(tmp_path_factory) / "lean"
+    folder.mkdir(exist_ok=True)
+    with _locked(folder / "lock"):
+        if not (folder / "done").exists():
+            write_lean_mirror(data_dir, folder / "mirror")
+            (folder / "done").touch()
+    return folder / "mirror"
+
+
 @pytest.fixture
 def atlas_copy(atlas_db: Path, tmp_path: Path) -> Path:
     """A private copy of the session atlas that a test may change."""

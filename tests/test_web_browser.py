@@ -169,7 +169,7 @@ def test_korean_substance_page(page: Any) -> None:
     page.wait_for_selector("main[aria-busy=false] #map svg")
     assert page.locator("#lang").inner_text() == "English"
     assert page.locator("nav").inner_text().split() == ["스크리닝", "시나리오", "사업", "기회", "미국", "허가",
-                                                        "바이오의약품"]
+                                                        "바이오의약품", "의약품", "품절", "치료군"]
     headings = page.locator("main h2").all_inner_texts()
     assert headings[:3] == ["공급원 국가", "집중도 지표", "원료의약품(API) 공급원"]
     assert page.locator("#sources thead").inner_text().split("\t")[:2] == ["기업", "국가"]
@@ -200,6 +200,48 @@ def test_country_page_shows_what_us_supply_depends_on(page: Any, server: str) ->
     assert figures[:2] == [f"{answer['substances_with_sources']:,}", f"{answer['substances_only_here']:,}"]
     assert answer["substances_with_sources"] > 1000  # India is a source of over a thousand US substances
     assert page.locator("#country-substances tbody tr").count() == min(500, answer["substances_with_sources"])
+
+
+def test_country_page_shows_dmfs_and_quality_signals_by_how_joined(page: Any, server: str) -> None:
+    answer = _get(server, "api/countries/CN?limit=500")
+    signals = answer["quality_signals"]
+    _open(page, "#/country/CN")
+    assert page.locator("#country-substances tbody tr").first.inner_text().startswith(
+        answer["substances"]["items"][0]["substance"])  # the most dependent substance first
+    assert page.locator("#country-dmfs tbody tr").count() == len(answer["dmfs"]["by_year"])
+    assert f"{answer['dmfs']['active_type_ii']:,}" in page.locator("main").inner_text()
+    letters = next(r for r in signals["joined"] if r["event_type"] == "warning_letter")
+    cells = page.locator("#country-signal-joins tbody tr", has_text="Warning letters").inner_text().split("\t")
+    assert cells == ["Warning letters", "0", str(letters["firm name"]), str(letters["not joined"])]
+    assert page.locator("#country-signals tbody tr").count() == len(signals["signals"])
+    huahai = page.locator("#country-signals tbody tr", has_text="Zhejiang Huahai").first.inner_text()
+    assert "by firm name" in huahai and "3003885745" in huahai and "3003999190" in huahai
+    assert "3003885745" in page.locator("#country-sites").inner_text()  # an API site with signals
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #country-signal-joins")
+    headings = page.locator("main h2").all_inner_texts()
+    assert "이 국가 보유자의 DMF, 제출 연도별" in headings and "이 국가 시설의 연도별 FDA 품질 신호" in headings
+    assert "경고 서한" in page.locator("#country-signal-joins").inner_text()
+    assert "기업명으로 연결" in page.locator("#country-signals").inner_text()
+
+
+def test_firm_page_lists_substances_with_shortage_status_and_signals_by_site(page: Any, server: str) -> None:
+    name = "Zhejiang%20Huahai%20Pharmaceutical%20Co.%2C%20Ltd."
+    answer = _get(server, f"api/firms/{name}")
+    _open(page, f"#/firm/{name}")
+    assert page.locator("#firm-substances tbody tr").count() == len(answer["substances"])
+    current = next(s["substance"] for s in answer["substances"] if s["shortage_status"] == "current")
+    row = page.locator("#firm-substances tbody tr", has_text=current).first
+    assert "current shortage" in row.inner_text()
+    sites = page.locator("#firm-signal-sites").inner_text()
+    assert "3003885745" in sites and "3003999190" in sites
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #firm-signal-sites")
+    assert "시설별 FDA 품질 신호 (FEI)" in page.locator("main h2").all_inner_texts()
+    assert "현재 품절" in page.locator("#firm-substances tbody tr", has_text=current).first.inner_text()
+    assert "경고 서한" in page.locator("#firm-signal-sites thead").inner_text()
 
 
 def test_approvals_list_tentative_apart_and_search_the_korean_register(page: Any) -> None:
@@ -240,3 +282,62 @@ def test_korean_names_find_firms_in_search_and_firm_pages(page: Any) -> None:
     assert "YUHAN CORP" in page.locator("main").inner_text()
     _open(page, "#/firm/셀트리온")
     assert page.locator("main h1").first.inner_text().upper().startswith("CELLTRION")
+
+
+def test_shortages_page_lists_each_presentation_once_in_english_and_korean(page: Any, server: str) -> None:
+    answer = _get(server, "api/shortages?scope=us_human_rx&critical=true")
+    _open(page, "#/shortages?critical=true")
+    assert page.locator("#critical-input").is_checked()
+    rows = page.locator("#shortage-table tbody tr").count()
+    assert rows == answer["totals"]["presentations"] == len(answer["presentations"])  # a combination: one row
+    figures = page.locator("#shortage-metrics .metric b").all_inner_texts()
+    assert figures[:3] == [f"{answer['totals'][k]:,}" for k in ("presentations", "substances", "current")]
+    penicillin = page.locator("#shortage-table tbody tr", has_text="60793-700-10").inner_text()
+    assert "Dec 2027" in penicillin and "FDA database export + openFDA" in penicillin
+    assert "Jun 19, 2026" in page.locator("#shortage-as-of").inner_text()
+    _shot(page, "shortages")
+    page.fill("#since-input", "2026-06-01")
+    page.locator("#shortage-filters button[type=submit]").click()
+    page.wait_for_url("**since=2026-06-01*")
+    page.wait_for_selector("main[aria-busy=false] #shortage-table")
+    recent = _get(server, "api/shortages?scope=us_human_rx&critical=true&since=2026-06-01")
+    assert page.locator("#shortage-table tbody tr").count() == recent["totals"]["presentations"] < rows
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #shortage-table")
+    assert page.locator("main h1").inner_text() == "성분별 FDA 의약품 품절"
+    assert page.locator("nav a[href='#/shortages']").inner_text() == "의약품 품절"
+    penicillin = page.locator("#shortage-table tbody tr", has_text="60793-700-10").inner_text()
+    assert "현재 품절" in penicillin and "2027년 12월" in penicillin and "openFDA 파일" in penicillin
+    assert page.locator("#shortage-table thead").inner_text().split("\t")[:3] == ["성분", "상태", "제품 포장"]
+    _shot(page, "shortages-ko")
+
+
+def test_classes_page_rolls_substances_up_by_atc_class_in_english_and_korean(page: Any, server: str) -> None:
+    level3, level1 = _get(server, "api/classes?level=3"), _get(server, "api/classes?level=1")
+    cover = level3["coverage"]
+    _open(page, "#/classes")
+    figures = page.locator("#classes-metrics .metric b").all_inner_texts()
+    assert figures == [f"{n:,}" for n in (level3["substances"], cover["atc"], cover["fda_epc"], cover["unclassified"],
+                                          cover["substances_in_several_classes"])]
+    assert page.locator("#classes-table tbody tr").count() == len(level3["rows"])
+    penicillins = next(r for r in level3["rows"] if r["code"] == "J01C")
+    cells = page.locator("#classes-table tbody tr", has_text="J01C").locator("td").all_inner_texts()
+    assert cells[:3] == ["J01C", "Beta-lactam antibacterials, penicillins", str(penicillins["substances"])]
+    assert "Other beta-lactam antibacterials" in page.locator("#classes-table tbody tr", has_text="J01D").inner_text()
+    unclassified = page.locator("#classes-table tbody tr", has_text="No ATC code or FDA pharmacologic class")
+    assert unclassified.locator("td").nth(2).inner_text() == f"{cover['unclassified']:,}"
+    _shot(page, "classes")
+    page.select_option("#level", "1")
+    page.wait_for_url("**level=1*")
+    page.wait_for_selector("main[aria-busy=false] #classes-table")
+    assert page.locator("#classes-table tbody tr").count() == len(level1["rows"])
+    page.click("#lang")
+    page.wait_for_selector("html[lang=ko]")
+    page.wait_for_selector("main[aria-busy=false] #classes-table")
+    assert page.locator("nav a[href='#/classes']").inner_text() == page.locator("main h1").inner_text() == "치료군"
+    assert page.locator("#classes-table thead").inner_text().split("\t")[:3] == ["분류", "이름", "성분 수"]
+    assert page.locator("#classes-table tbody tr").first.locator("td").all_inner_texts()[:2] == ["A", "소화관 및 대사"]
+    assert page.locator("#classes-table tbody tr", has_text="ATC 코드·FDA 약리 분류 없음").count() == 1
+    assert "미분류" in page.locator("#classes-metrics").inner_text()
+    _shot(page, "classes-ko")

@@ -18,6 +18,7 @@ from rxatlas.api.http import HeadAsGet
 from rxatlas.api.limits import BodyLimit
 from rxatlas.api.routers import (
     changes,
+    classes,
     countries,
     firms,
     korea,
@@ -26,6 +27,7 @@ from rxatlas.api.routers import (
     provenance,
     scenarios,
     screening,
+    shortages,
     substances,
     supply,
 )
@@ -33,8 +35,8 @@ from rxatlas.api.state import AtlasState
 from rxatlas.scenario import Scenario
 
 WEB_STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
-ROUTERS = (substances, firms, countries, korea, metrics, supply, screening, scenarios, policies, provenance,
-           changes)
+ROUTERS = (substances, firms, countries, korea, metrics, supply, shortages, classes, screening, scenarios, policies,
+           provenance, changes)
 DESCRIPTION = ("Read-only answers of the rxatlas atlas: where medicines are made, concentration, screening, "
                "scenarios and policies. Every error has the shape {\"error\": {\"code\", \"message\", \"detail\"}}; "
                "answers carry a `warnings` list (stale sources and similar cautions).")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rxatlas.errors import AtlasMissingError, InputError, QueryError, RxAtlasError
+from rxatlas.errors import AtlasMissingError, InputError, NotFoundError, QueryError, RxAtlasError
 
 log = logging.getLogger("rxatlas.api")
 
@@ -70,6 +70,8 @@ def error_response(status: int, message: str, detail: Any = None) -> JSONRespons
 def _status_of(exc: RxAtlasError) -> int:
     if isinstance(exc, AtlasMissingError):
         return 503
+    if isinstance(exc, NotFoundError):
+        return 404
     if isinstance(exc, (InputError, QueryError)):
         return 400
     return 500

@@ -9,8 +9,6 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from rxatlas.atlas import Atlas
-
 MAX_LIMIT = 500
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
@@ -51,11 +49,9 @@ def page(rows: list[dict[str, Any]], total: int, limit: int, offset: int) -> dic
     return {"items": rows, "total": total, "limit": limit, "offset": offset}
 
 
-def search_page(atlas: Atlas, sql: str, params: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    """One page of a query's rows (the query has no LIMIT), with the total row count."""
-    total = int(atlas.engine.scalar(f"SELECT count(*) FROM ({sql})", params))
-    rows = atlas.engine.query(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]).to_pylist()
-    return page(rows, total, limit, offset)
+def page_of(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    """One page of an answer's rows, with their total count."""
+    return page(rows[offset:offset + limit], len(rows), limit, offset)
 
 
 ScopeName = Literal["us_human_rx", "us_human_otc", "homeopathic", "veterinary_only", "excipient_or_inactive",

@@ -11,12 +11,28 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from rxatlas.cli import approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse, watch
+from rxatlas.cli import (
+    approvals,
+    assistant,
+    classes,
+    countries,
+    firms,
+    policy,
+    report,
+    screen,
+    serve,
+    shortages,
+    supply,
+    supply_risk,
+    warehouse,
+    watch,
+)
 from rxatlas.cli.app import app, err
 from rxatlas.errors import RxAtlasError
 
 __all__ = ["app", "main"]
-_COMMANDS = (approvals, firms, policy, report, screen, serve, supply, supply_risk, warehouse, watch)
+_COMMANDS = (approvals, assistant, classes, countries, firms, policy, report, screen, serve, shortages, supply,
+             supply_risk, warehouse, watch)
 
 
 def _guard(command: Callable[[], Any]) -> int:

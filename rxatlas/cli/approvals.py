@@ -19,21 +19,17 @@ def approvals_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """US approvals (NDA, ANDA, BLA, biosimilar) by sponsor country, with partner cases and a timeline."""
-    from rxatlas.approvals import by_country, country_approvals, coverage
     from rxatlas.approvals.query import TABLES
 
     with open_atlas(db) as atlas:
         warn_stale(atlas.stale_sources(atlas.sources_behind(TABLES)))
-        if country is None:
-            payload = {"countries": by_country(atlas.engine), "coverage": coverage(atlas.engine)}
-        else:
-            view = country_approvals(atlas.engine, country)
+        view = atlas.approvals(country)
     if country is None:
         if as_json:
-            emit_json(payload)
+            emit_json(view)
             return
-        show_table(payload["coverage"], title="sponsor-country coverage")
-        show_table(payload["countries"], title="US applications by sponsor country")
+        show_table(view["coverage"], title="sponsor-country coverage")
+        show_table(view["countries"], title="US applications by sponsor country")
         return
     if as_json:
         emit_json(view)

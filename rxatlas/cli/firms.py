@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from rxatlas.cli.app import DbOption, JsonOption, answer, app, emit_json, open_atlas, out, show_table, warn_stale
+
+
+def _show_firm(found: dict[str, Any]) -> None:
+    firm = found["firm"]
+    out.print(f"[bold]{escape(firm['name'])}[/bold] ({firm['firm_id']}) country {firm['country_iso2'] or 'unknown'}")
+    out.print("aliases: " + escape("; ".join(firm["aliases"])))
+    show_table([{k: v for k, v in f.items() if k != "address"} for f in firm["facilities"] or []],
+               title="facilities")
+    show_table([{k: s[k] for k in ("source", "role", "mentions", "method")} for s in firm["sources"] or []],
+               title="sources")
+    substances = found["substances"]
+    out.print(f"{len(substances)} substances it is a qualified API source of, "
+              f"{sum(s['shortage_status'] == 'current' for s in substances)} in current shortage:")
+    if substances:
+        show_table([{"substance": s["substance"], "scope": s["market_scope"], "from": s["source_country"],
+                     "DMFs": ", ".join(map(str, s["dmfs"])), "sources": s["n_sources"],
+                     "shortage": s["shortage_status"], "updated": s["shortage_updated"]} for s in substances])
+    out.print(f"{len(found['applications'])} finished-dose applications (--json lists them)")
+    signals = found["quality_signals"]
+    unsited = sum(not s["sites"] for s in signals["signals"])
+    out.print(f"{len(signals['signals'])} human-drug quality signals, {unsited} of them tied to no registered site; "
+              "by site (FEI):")
+    if signals["by_site"]:
+        show_table(signals["by_site"])
+    for note in found["limits"] + signals["limits"]:
+        out.print(f"[dim]note: {escape(note)}[/dim]")
 
 
 @app.command("firm")
@@ -15,30 +42,20 @@ def firm_cmd(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the canonical firm behind a name: aliases, countries, facilities, DMFs, applications, evidence."""
-    with open_atlas(db) as atlas:
-        rows = atlas.firm(name).to_pylist()
-        warn_stale(atlas.stale_sources(atlas.sources_behind({"core.firm_mention", "core.facility"})))
-    candidates = [{k: r[k] for k in ("firm_id", "name", "match_score", "country_iso2", "aliases")}
-                  for r in rows] if len(rows) != 1 else []
-    payload = {"query": name, "match": "none" if not rows else "unique" if len(rows) == 1 else "ambiguous",
-               "firm": rows[0] if len(rows) == 1 else None, "candidates": candidates}
-    if as_json:
-        emit_json(payload)
+    """Show the canonical firm behind a name: aliases, countries, facilities, evidence, the substances it is an API
+    source of with their shortage status, its applications, and quality signals by site."""
+    from rxatlas.supply.firm import TABLES
+
+    found = answer(db, TABLES, lambda atlas: atlas.firm_answer(name), as_json)
+    if found is None:
         return
-    if not rows:
+    if found["match"] == "none":
         out.print(f"no firm found for {name!r}")
-        return
-    if len(rows) > 1:
-        show_table(candidates, title=f"{len(rows)} firms match {name!r}; ask again by a fuller name")
-        return
-    firm = rows[0]
-    out.print(f"[bold]{firm['name']}[/bold] ({firm['firm_id']}) country {firm['country_iso2'] or 'unknown'}")
-    out.print("aliases: " + "; ".join(firm["aliases"]))
-    show_table([{k: v for k, v in f.items() if k != "address"} for f in firm["facilities"] or []],
-               title="facilities")
-    show_table([{k: s[k] for k in ("source", "role", "mentions", "method")} for s in firm["sources"] or []],
-               title="sources")
+    elif found["match"] == "ambiguous":
+        show_table(found["candidates"], title=f"{len(found['candidates'])} firms match {name!r}; ask again by a "
+                                              "fuller name")
+    else:
+        _show_firm(found)
 
 
 @app.command("firms")

@@ -57,10 +57,10 @@ def policy_list_cmd(
 def policy_show_cmd(policy_id: Annotated[str, typer.Argument(help="A policy id (see `rxatlas policy list`).")],
                     as_json: JsonOption = False) -> None:
     """Show one measure: dates, scope, parameters, events, unverified claims and sources."""
-    from rxatlas.policy import get_policy
+    from rxatlas.policy import get_policy, policy_answer
 
     policy = get_policy(policy_id)
-    payload = {**policy.model_dump(mode="json"), "effect": policy.effect}
+    payload = policy_answer(policy)
     if as_json:
         emit_json(payload)
         return
@@ -79,9 +79,9 @@ def policy_show_cmd(policy_id: Annotated[str, typer.Argument(help="A policy id (
 
 
 def _run(atlas: Atlas, file: str, scope: str | None = None) -> dict[str, Any]:
-    from rxatlas.scenario import load_scenario, run
+    from rxatlas.scenario import load_scenario
 
-    return run(atlas.engine, load_scenario(file), scope)
+    return atlas.scenario(load_scenario(file), scope)
 
 
 def _warn(atlas: Atlas) -> None:

@@ -8,10 +8,25 @@ import typer
 from rich.markup import escape
 
 from rxatlas.cli.app import DbOption, JsonOption, ScopeOption, answer, app, out, show_table
+from rxatlas.cli.shortages import show_shortages
 
 
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
+
+
+def _show_marketers(holders: list[dict[str, Any]]) -> None:
+    marketed = [h for h in holders if h["marketed"]]
+    if not marketed:
+        if holders:
+            out.print(f"none of its {len(holders)} finished-dose applications has a product on the market now")
+        return
+    show_table([{"holder": h["sponsor"], "country": h["sponsor_country"], "type": f"{h['appl_type']} {h['appl_no']}",
+                 "product": ", ".join(h["drug_names"]),
+                 "forms;routes": f"{' / '.join(h['dosage_forms'])};{' / '.join(h['routes'])}",
+                 "status": ", ".join(h["marketing_status"])} for h in marketed],
+               title=f"who markets it: {len(marketed)} of {len(holders)} finished-dose applications with a product "
+                     "on the market (prescription or OTC); --json lists them all")
 
 
 def _show_substance(answer: dict[str, Any]) -> None:
@@ -25,7 +40,8 @@ def _show_substance(answer: dict[str, Any]) -> None:
                   f"{m['n_sources']} qualified API sources, none of known country")
     else:
         out.print("no qualified API source in the atlas")
-    out.print(f"market scope: {answer['market_scope']} ({escape(answer['market_scope_evidence'])})")
+    out.print(f"market scope: {answer['market_scope']}, confidence {answer['market_scope_confidence']} "
+              f"({escape(answer['market_scope_evidence'])})")
     show_table([{"firm": s["firm"], "country": s["country"], "basis": s["country_basis"],
                  "kind": s["source_kind"], "DMFs": ", ".join(map(str, s["dmf"])), "forms": ", ".join(s["forms"])}
                 for s in answer["api_sources"]],
@@ -43,8 +59,11 @@ def _show_substance(answer: dict[str, Any]) -> None:
                     for r in answer["intermediates"] + answer["combinations"]],
                    title="intermediates and combinations (listed apart, not counted)")
     holders = answer["finished_dose_holders"]
-    out.print(f"{len(holders)} finished-dose applications; {len(answer['shortages'])} shortage entries; "
-              f"{len(answer['quality_signals'])} quality signals")
+    _show_marketers(holders)
+    if answer["shortages"]:
+        show_shortages(answer["shortages"], "FDA shortages, one row per presentation (rxatlas shortages)")
+    out.print(f"{len(holders)} finished-dose applications; {len(answer['shortages'])} presentations in FDA shortage "
+              f"files; {len(answer['quality_signals'])} quality signals")
     for note in answer["notes"]:
         out.print(f"[dim]note: {escape(note)}[/dim]")
 
@@ -56,9 +75,9 @@ def substance_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Show where a substance is made: API sources by country, concentration, applications, shortages, signals."""
-    from rxatlas.supply.substance import TABLES, substance_answer
+    from rxatlas.supply.substance import TABLES
 
-    found = answer(db, TABLES, lambda atlas: substance_answer(atlas, name), as_json)
+    found = answer(db, TABLES, lambda atlas: atlas.substance(name), as_json)
     if found is None:
         return
     if found["match"] == "unique":
@@ -108,5 +127,9 @@ def headline_cmd(scope: ScopeOption = "us_human_rx", db: DbOption = None, as_jso
               f"({_pct(single['single_source_share'])}) have a single qualified source; "
               f"{_pct(single['single_country_share'])} a single country. Anchor: {single['anchor']['value']} "
               f"({single['anchor']['source']})")
+    if single["scope_inferred"]:
+        out.print(f"[dim]{single['scope_inferred']:,} of these substances ({single['single_source_scope_inferred']:,}"
+                  " of the single-source ones) are in the scope by inference from recent DMFs, not by a US product "
+                  "record (market_scope_confidence low)[/dim]")
     for note in figures["notes"]:
         out.print(f"[dim]note: {escape(note)}[/dim]")

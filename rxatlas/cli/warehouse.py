@@ -99,6 +99,8 @@ def publish_cmd(
 @app.command("sources")
 def sources_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List loaded sources with snapshot date, age, rows, sha256, load time and headline counts."""
+    from rxatlas.sources import all_sources
+
     with open_atlas(db) as atlas:
         facts = atlas.facts()
         rows = [{**r, "facts": facts.get(r["source"], {})} for r in atlas.sources().to_pylist()]
@@ -113,6 +115,10 @@ def sources_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
              for r in rows],
             title="Sources in the atlas",
         )
+        absent = sorted({s.id for s in all_sources()} - {r["source"] for r in rows})
+        if absent:
+            out.print(f"not loaded (optional files absent from the mirror, or not built): {', '.join(absent)}; "
+                      "`rxatlas build NAME` with the file in the mirror, or with network access, loads them")
         warn_stale(atlas.stale_sources())
 
 

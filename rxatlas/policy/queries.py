@@ -20,6 +20,11 @@ def get_policy(policy_id: str, folder: Path | None = None) -> Policy:
     return policies[policy_id]
 
 
+def policy_answer(policy: Policy) -> dict[str, Any]:
+    """One measure in full as plain data (dates, scope, parameters, events, claims, sources) with its effect."""
+    return {**policy.model_dump(mode="json"), "effect": policy.effect}
+
+
 def policy_rows(as_of: date | None = None, folder: Path | None = None) -> list[dict[str, Any]]:
     """One summary row per measure: id, jurisdiction, status, verification, dates, effect, in force on as_of."""
     day = as_of or date.today()

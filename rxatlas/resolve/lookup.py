@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 from rxatlas.approvals.register import english_names
@@ -78,6 +80,37 @@ def find_firms(engine: Engine, name: str) -> pa.Table:
         "(SELECT NULL::VARCHAR AS fei, NULL AS duns, NULL AS name, NULL AS address, NULL AS country_iso2, " \
         "NULL::VARCHAR[] AS operations, NULL AS firm_id WHERE FALSE)"
     return engine.query(_FIRM_SQL.format(facility=facility), [ids, scores])
+
+
+_SEARCH_SQL = """
+SELECT firm_id, name, country_iso2, countries, groups
+FROM core.firm
+WHERE contains(upper(name), ?) OR contains(upper(array_to_string(aliases, '|')), ?)
+ORDER BY name, firm_id
+"""
+_FACILITIES_SQL = """
+SELECT fei, name, city, country_iso2, api_manufacture, firm_id FROM core.facility
+WHERE (? IS NULL OR country_iso2 = ?) AND (NOT ? OR api_manufacture)
+ORDER BY country_iso2, name, fei
+"""
+
+
+def search_firms(engine: Engine, text: str) -> list[dict[str, Any]]:
+    """Canonical firms whose name or an alias contains the text (any case, runs of spaces as one)."""
+    key = " ".join(text.upper().split())
+    return engine.rows(_SEARCH_SQL, [key, key])
+
+
+def facilities(engine: Engine, country: str | None = None, api_only: bool = False) -> list[dict[str, Any]]:
+    """Registered facilities (DECRS), optionally of one country (ISO alpha-2) or API-manufacture sites only."""
+    code = country.upper() if country else None
+    return engine.rows(_FACILITIES_SQL, [code, code, api_only])
+
+
+def facility(engine: Engine, fei: str) -> dict[str, Any] | None:
+    """One registered facility by FEI with its firm, operations and provenance; None when no site has it."""
+    rows = engine.rows("SELECT * FROM core.facility WHERE fei = ?", [fei])
+    return rows[0] if rows else None
 
 
 def roles_of(source: str) -> tuple[str, ...]:

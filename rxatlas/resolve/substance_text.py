@@ -22,7 +22,7 @@ _LABELLED = {"FORM", "TYPE", "PROCESS", "CODE", "SITE", "GRADE"}
 _LABEL = re.compile(r"^(?:[A-Z]{1,3}|\d{1,4}|[IVX]{1,4}|[A-Z]\d{1,3}|\d[A-Z])$")
 
 ROLES = ("grade", "noise", "hydrate", "salt", "cation", "ester", "facility", "other", "weak_other",
-         "excipient", "intermediate", "element")
+         "excipient", "intermediate", "element", "solvent")
 NOISE_ROLES = frozenset({"grade", "noise", "hydrate"})
 
 

@@ -93,10 +93,12 @@ class _Resolver:
     def _peel(self, cur: list[str]) -> tuple[list[str], tuple[str, ...], bool] | None:
         """The rest once a salt, hydrate, solvate or form phrase is taken off the end (or a cation off the
         front), the words taken, and whether they were a counter-ion."""
-        for size in (3, 2):
+        for size in (3, 2, 1):
             role = self.vocab.phrases.get(tuple(cur[-size:])) if len(cur) > size else None
-            if role in ("hydrate", "salt"):
+            if role in ("hydrate", "salt") and size > 1:
                 return cur[:-size], tuple(cur[-size:]), role == "salt"
+            if role == "solvent" and self.index.known(" ".join(cur[:-size])):
+                return cur[:-size], tuple(cur[-size:]), False
         if cur[-1] in SOLVATE_WORDS:
             # a solvate names its solvent before the word: ATORVASTATIN CALCIUM PROPYLENE GLYCOL SOLVATE
             for size in (1, 2, 3):

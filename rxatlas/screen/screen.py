@@ -13,6 +13,8 @@ from typing import Any
 
 import pycountry
 
+from rxatlas import settings
+from rxatlas.errors import InputError
 from rxatlas.resolve.names import name_key, parse_holder
 from rxatlas.screen.affiliates import AffiliateGraph, list_label
 from rxatlas.screen.biosecure import load_biosecure
@@ -103,6 +105,20 @@ class Screener:
                 )
                 result = via_parent
         return {"input_name": name, "input_country": country, **result}
+
+    def lists(self) -> list[dict[str, Any]]:
+        """Each list's edition or snapshot, age on the screening date and staleness."""
+        return [s.summary() for s in self.states]
+
+    def warnings(self) -> list[str]:
+        """Stale lists and pending designations, said with every result."""
+        out = [
+            f"{s.list_id} data of {s.edition or s.snapshot} is {s.age_days} days older than {s.as_of} "
+            f"(expected refresh every {s.refresh_days} days); screen against newer lists for current answers"
+            for s in self.states
+            if s.stale
+        ]
+        return out + [f"BIOSECURE {p}" for p in self.biosecure.pending(self.as_of)]
 
     def _judge(self, name: str, country: str | None, hits: list[Hit]) -> dict[str, Any]:
         best: dict[str, Any] = {
@@ -216,7 +232,7 @@ class ScreenRun:
 
     def lists(self) -> list[dict[str, Any]]:
         """Each list's edition or snapshot, age on the screening date and staleness."""
-        return [s.summary() for s in self.screener.states]
+        return self.screener.lists()
 
     def meta(self) -> dict[str, Any]:
         """What goes before the rows in every export: date, file, columns used, lists and warnings."""
@@ -237,13 +253,7 @@ class ScreenRun:
 
     def warnings(self) -> list[str]:
         """Stale lists and pending designations, said with every result."""
-        out = [
-            f"{s.list_id} data of {s.edition or s.snapshot} is {s.age_days} days older than {s.as_of} "
-            f"(expected refresh every {s.refresh_days} days); screen against newer lists for current answers"
-            for s in self.screener.states
-            if s.stale
-        ]
-        return out + [f"BIOSECURE {p}" for p in self.screener.biosecure.pending(self.screener.as_of)]
+        return self.screener.warnings()
 
 
 def screener_for(engine: Engine | None, as_of: date, lists: list[WatchList] | None = None) -> Screener:
@@ -270,3 +280,28 @@ def screen_file(
     """Open a supplier file and prepare its screening run (rows are screened as they are read)."""
     supplier_file, records = open_suppliers(path, name_column, country_column, encoding)
     return ScreenRun(supplier_file, screener_for(engine, as_of), records)
+
+
+def screen_names(
+    engine: Engine | None, names: list[str], as_of: date, countries: list[str | None] | None = None
+) -> dict[str, Any]:
+    """Screen supplier names given inline, not in a file: each name's result, the lists used, warnings, counts."""
+    longest, most = settings.limit("cell_chars"), settings.limit("file_rows")
+    if not names:
+        raise InputError("give at least one supplier name to screen")
+    if len(names) > most:
+        raise InputError(f"{len(names):,} names are more than the {most:,} one screening may hold "
+                         "(RXATLAS_MAX_ROWS); screen them in parts or as a file with `rxatlas screen`")
+    if countries is not None and len(countries) != len(names):
+        raise InputError(f"give one country per name, or none: {len(names)} names, {len(countries)} countries")
+    for number, name in enumerate(names, start=1):
+        if not name.strip() or len(name) > longest:
+            raise InputError(f"name {number} is empty or longer than {longest:,} characters "
+                             "(RXATLAS_MAX_CELL_CHARS); give one supplier name each")
+    screener = screener_for(engine, as_of)
+    given = countries or [None] * len(names)
+    rows = [{"row": number, **screener.screen(name.strip(), country)}
+            for number, (name, country) in enumerate(zip(names, given, strict=True), start=1)]
+    counts = Counter(r["status"] for r in rows)
+    return {"as_of": as_of, "lists": screener.lists(), "warnings": screener.warnings(), "rows": rows,
+            "counts": {s: counts[s] for s in STATUSES}}

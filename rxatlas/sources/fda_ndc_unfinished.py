@@ -36,6 +36,19 @@ PACKAGE_HEADER = {
 # The ingredient lists of a product, in the same order; their items are split into the ingredient table.
 INGREDIENT_LISTS = {"substance_names": "substance_name", "strengths": "strength", "units": "unit"}
 YMD = ("%Y%m%d",)
+# The ingredient table of both NDC directories (finished and unfinished).
+INGREDIENT_TABLE = Table(
+    "ingredient",
+    (
+        Column("product_id", required=True, doc="the product listing the ingredient"),
+        Column("position", "BIGINT", required=True, doc="1-based place in the product's lists"),
+        Column("substance_name", required=True, doc="active substance"),
+        Column("strength", "DOUBLE", doc="numerator strength"),
+        Column("unit", doc="strength unit, e.g. g/g, kg/kg"),
+    ),
+    key=("product_id", "position"),
+    doc="one row per active substance of a product, split from its '; ' lists",
+)
 
 
 class FdaNdcUnfinished(Source):
@@ -75,18 +88,7 @@ class FdaNdcUnfinished(Source):
             key=("product_id",),
             doc="one row per listed unfinished product",
         ),
-        Table(
-            "ingredient",
-            (
-                Column("product_id", required=True, doc="the product listing the ingredient"),
-                Column("position", "BIGINT", required=True, doc="1-based place in the product's lists"),
-                Column("substance_name", required=True, doc="active substance"),
-                Column("strength", "DOUBLE", doc="numerator strength"),
-                Column("unit", doc="strength unit, e.g. g/g, kg/kg"),
-            ),
-            key=("product_id", "position"),
-            doc="one row per active substance of a product, split from its '; ' lists",
-        ),
+        INGREDIENT_TABLE,
         Table(
             "package",
             (
@@ -117,29 +119,37 @@ class FdaNdcUnfinished(Source):
     def parse(self, files: Mapping[str, LocalFile]) -> Iterator[Row]:
         """Yield products, their ingredients and (when the zip has them) packages."""
         file = files["ndc_unfinished"]
-        encoding = detect_encoding(file, PRODUCT_MEMBER, ("utf-8-sig", "cp1252"))
-        for line, record in csv_records(file, PRODUCT_HEADER, member=PRODUCT_MEMBER, encoding=encoding,
-                                        delimiter="\t", quotes=False):
-            product = {PRODUCT_HEADER[k]: record[k] for k in PRODUCT_HEADER}
-            yield Row("product", file, line, product)
-            for position, ingredient in enumerate(_ingredients(file, line, product), start=1):
-                yield Row("ingredient", file, line,
-                          {"product_id": product["product_id"], "position": position, **ingredient})
+        yield from directory_rows(self.id, file, PRODUCT_HEADER)
         if any(fnmatch.fnmatch(n.lower(), PACKAGE_MEMBER) for n in zip_members(file)):
+            encoding = detect_encoding(file, PACKAGE_MEMBER, ("utf-8-sig", "cp1252"))
             for line, record in csv_records(file, PACKAGE_HEADER, member=PACKAGE_MEMBER, encoding=encoding,
                                             delimiter="\t", quotes=False):
                 yield Row("package", file, line, {PACKAGE_HEADER[k]: record[k] for k in PACKAGE_HEADER})
 
 
-def _ingredients(file: LocalFile, line: int, product: dict[str, str]) -> list[dict[str, str | None]]:
+def directory_rows(source: str, file: LocalFile, header: dict[str, str]) -> Iterator[Row]:
+    """Products of an NDC directory zip (finished or unfinished; same layout) and their ingredients, split from
+    the parallel '; ' lists."""
+    encoding = detect_encoding(file, PRODUCT_MEMBER, ("utf-8-sig", "cp1252"))
+    for line, record in csv_records(file, header, member=PRODUCT_MEMBER, encoding=encoding, delimiter="\t",
+                                    quotes=False):
+        product = {header[k]: record[k] for k in header}
+        yield Row("product", file, line, product)
+        for position, ingredient in enumerate(_ingredients(source, header, file, line, product), start=1):
+            yield Row("ingredient", file, line, {"product_id": product["product_id"], "position": position,
+                                                 **ingredient})
+
+
+def _ingredients(source: str, header: dict[str, str], file: LocalFile, line: int,
+                 product: dict[str, str]) -> list[dict[str, str | None]]:
     """Zip a product's parallel substance, strength and unit lists into one mapping per ingredient."""
-    lists = {target: split_list(product[source]) for source, target in INGREDIENT_LISTS.items()}
+    lists = {target: split_list(product[source_column]) for source_column, target in INGREDIENT_LISTS.items()}
     count = len(lists["substance_name"])
-    for source, target in INGREDIENT_LISTS.items():
+    for source_column, target in INGREDIENT_LISTS.items():
         items = lists[target]
         if items and len(items) != count:
-            official = next(k for k, v in PRODUCT_HEADER.items() if v == source)
-            raise SourceError(FdaNdcUnfinished.id, Problem(
+            official = next(k for k, v in header.items() if v == source_column)
+            raise SourceError(source, Problem(
                 f"lists {len(items)} values for {count} substances; the '; ' lists must match one to one",
                 str(file.path), line, official))
     return [{target: items[i] if items else None for target, items in lists.items()} for i in range(count)]

@@ -160,7 +160,8 @@ class FdaShortages(Source):
         "openFDA: the same package NDC can appear in several results (one per shortage name).",
         "CSV export: first line blank, header on line 2, header names with leading and trailing spaces.",
         "CSV export: no application number or UNII; therapeutic categories are ';'-separated.",
-        "The two files are different snapshots of the same database and overlap; they are not merged.",
+        "The two files are different snapshots of the same database and overlap; core.shortage keeps both, and "
+        "`rxatlas shortages` merges their copies into one row per presentation (docs/shortages.md).",
     )
 
     def parse(self, files: Mapping[str, LocalFile]) -> Iterator[Row]:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-from rapidfuzz import fuzz
-
-from rxatlas.resolve.substance_text import vocabulary
-from rxatlas.resolve.substances import map_subjects
 from rxatlas.supply.kana import english_sounds, japanese_moieties, katakana_sound, sound_key
 from rxatlas.warehouse.engine import Engine
 from rxatlas.warehouse.steps import Step
+
+if TYPE_CHECKING:  # the build needs pyarrow, rapidfuzz and the name mapper; flags (a question) needs none
+    import pyarrow as pa
 
 # A katakana moiety takes the JAN name whose sound is closest, when close enough and clearly closer than
 # the nearest JAN name of another moiety (several drugs share a consonant key: QUETIAPINE / OCTOPAMINE).
@@ -22,15 +20,20 @@ MIN_SOUND_SCORE = 75.0
 MIN_SOUND_MARGIN = 8.0
 JP_RANK = {"A": 0, "B": 1, "C": 2}
 
-CRITICALITY_SCHEMA = pa.schema([
-    ("unii", pa.string()), ("substance", pa.string()), ("eu_union_list", pa.bool_()),
-    ("eu_atc_codes", pa.list_(pa.string())), ("jp_category", pa.string()), ("jp_products", pa.int64()),
-    ("jp_ingredients", pa.list_(pa.string())), ("essential_medicine_countries", pa.int64()),
-    ("gem_medicines", pa.list_(pa.string())), ("atc_codes", pa.list_(pa.string())),
-    ("methods", pa.list_(pa.string())), ("evidence", pa.list_(pa.string())),
-])
-GAP_SCHEMA = pa.schema([("list", pa.string()), ("item", pa.string()), ("name", pa.string()),
-                        ("reason", pa.string())])
+
+def _schemas() -> tuple[pa.Schema, pa.Schema]:
+    """The schemas of core.substance_criticality and core.criticality_gap."""
+    import pyarrow as pa
+
+    criticality = pa.schema([
+        ("unii", pa.string()), ("substance", pa.string()), ("eu_union_list", pa.bool_()),
+        ("eu_atc_codes", pa.list_(pa.string())), ("jp_category", pa.string()), ("jp_products", pa.int64()),
+        ("jp_ingredients", pa.list_(pa.string())), ("essential_medicine_countries", pa.int64()),
+        ("gem_medicines", pa.list_(pa.string())), ("atc_codes", pa.list_(pa.string())),
+        ("methods", pa.list_(pa.string())), ("evidence", pa.list_(pa.string())),
+    ])
+    gap = pa.schema([("list", pa.string()), ("item", pa.string()), ("name", pa.string()), ("reason", pa.string())])
+    return criticality, gap
 
 
 @dataclass
@@ -57,6 +60,10 @@ DOUBTFUL_METHODS = frozenset({"fuzzy", "brand"})
 def _mapped(engine: Engine, names: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Map names like DMF subjects (moieties, so every salt and form of a substance links to it): the single
     substances reached by name, and why each doubtful link was not used."""
+    import pyarrow as pa
+
+    from rxatlas.resolve.substances import map_subjects
+
     table = pa.table({"subject": pa.array(sorted(set(names)), pa.string())})
     found, doubtful = {}, {}
     for row in map_subjects(engine, table).to_pylist():
@@ -115,6 +122,8 @@ def _eu(engine: Engine, flags: dict[str, _Flags], by_atc: dict[str, set[str]],
 
 def _jan_index(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """English JAN names (from the UNII names) by consonant key of their moiety sound: (sound, name)."""
+    from rxatlas.resolve.substance_text import vocabulary
+
     names = engine.query(
         "SELECT DISTINCT trim(regexp_replace(name, '\\s*\\[JAN\\]$', '')) AS name FROM core.substance_name "
         "WHERE name LIKE '%[JAN]' ORDER BY 1").column("name").to_pylist()
@@ -129,6 +138,8 @@ def _jan_index(engine: Engine) -> dict[str, list[tuple[str, str]]]:
 def _closest(moiety: str, index: dict[str, list[tuple[str, str]]],
              moiety_of: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
     """The substance a katakana moiety names, or None with the reason."""
+    from rapidfuzz import fuzz
+
     sound = katakana_sound(moiety)
     best: dict[str, tuple[float, str]] = {}
     for jan_sound, name in index.get(sound_key(sound), []):
@@ -180,6 +191,8 @@ def _jp(engine: Engine, flags: dict[str, _Flags], gaps: list[dict[str, str]]) ->
 
 def criticality_tables(engine: Engine) -> tuple[pa.Table, pa.Table]:
     """Map the three criticality lists to substances: (one row per UNII, the items left unmapped)."""
+    import pyarrow as pa
+
     flags: dict[str, _Flags] = {}
     gaps: list[dict[str, str]] = []
     by_atc = _gem(engine, flags, gaps)
@@ -190,8 +203,8 @@ def criticality_tables(engine: Engine) -> tuple[pa.Table, pa.Table]:
              "jp_ingredients": sorted(f.jp_ingredients), "essential_medicine_countries": len(f.countries),
              "gem_medicines": sorted(f.gem_medicines), "atc_codes": sorted(f.atc_codes),
              "methods": sorted(f.methods), "evidence": f.evidence} for unii, f in sorted(flags.items())]
-    return (pa.Table.from_pylist(rows, schema=CRITICALITY_SCHEMA),
-            pa.Table.from_pylist(gaps, schema=GAP_SCHEMA))
+    criticality, gap = _schemas()
+    return pa.Table.from_pylist(rows, schema=criticality), pa.Table.from_pylist(gaps, schema=gap)
 
 
 def build_criticality(engine: Engine) -> None:
@@ -210,7 +223,7 @@ def flags(engine: Engine, unii: str) -> dict[str, Any]:
     if not engine.exists("core.substance_criticality"):
         return {"available": False, "note": "the atlas has no criticality table; rebuild with the EU, MHLW "
                                             "and essential-medicines sources"}
-    rows = engine.query("SELECT * FROM core.substance_criticality WHERE unii = ?", [unii]).to_pylist()
+    rows = engine.rows("SELECT * FROM core.substance_criticality WHERE unii = ?", [unii])
     if rows:
         return {"available": True, **rows[0]}
     return {"available": True, "unii": unii, "eu_union_list": False, "eu_atc_codes": [], "jp_category": None,

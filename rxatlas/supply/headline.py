@@ -49,10 +49,13 @@ SELECT coalesce(market_scope, 'unknown') AS market_scope, count(*) AS substances
        count(*) FILTER (WHERE single_source) AS single_source,
        count(*) FILTER (WHERE single_country) AS single_country,
        count(*) FILTER (WHERE single_country IS NULL) AS country_unknown,
-       count(*) FILTER (WHERE n_sources >= 2) AS multi_source
+       count(*) FILTER (WHERE n_sources >= 2) AS multi_source,
+       count(*) FILTER (WHERE market_scope_confidence = 'low') AS scope_inferred,
+       count(*) FILTER (WHERE single_source AND market_scope_confidence = 'low') AS single_source_scope_inferred
 FROM core.substance_metrics GROUP BY 1 ORDER BY 2 DESC
 """
-_COUNTS = ("substances", "single_source", "single_country", "country_unknown", "multi_source")
+_COUNTS = ("substances", "single_source", "single_country", "country_unknown", "multi_source", "scope_inferred",
+           "single_source_scope_inferred")
 
 
 def _single_shares(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What else the atlas knows about a substance: finished-dose applications, shortages, quality signals."""
+"""What else the atlas knows about a substance: finished-dose applications and quality signals (its shortages
+are in rxatlas.supply.shortages)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,21 @@ SELECT a.appl_no, a.appl_type, a.sponsor_name AS sponsor, f.firm_id AS sponsor_f
        f.country_iso2 AS sponsor_country,
        array_agg(DISTINCT p.drug_name ORDER BY p.drug_name) AS drug_names,
        array_agg(DISTINCT p.active_ingredient ORDER BY p.active_ingredient) AS active_ingredients,
+       coalesce(array_agg(DISTINCT p.dosage_form ORDER BY p.dosage_form) FILTER (WHERE p.dosage_form <> ''), [])
+           AS dosage_forms,
+       coalesce(array_agg(DISTINCT p.route ORDER BY p.route) FILTER (WHERE p.route <> ''), []) AS routes,
        array_agg(DISTINCT coalesce(p.marketing_status, 'unknown') ORDER BY coalesce(p.marketing_status, 'unknown'))
            AS marketing_status,
+       coalesce(bool_or(p.marketing_status IN ('Prescription', 'Over-the-counter')), false) AS marketed,
+       max(p.marketing_status_snapshot) AS marketing_status_snapshot,
        count(*) AS products,
        'Drugs@FDA products ' || CAST(min(p._snapshot) AS VARCHAR) AS evidence
-FROM core.product AS p
+FROM (
+    -- Drugs@FDA writes "dosage form;route" in one field, sometimes with a space after the ';'.
+    SELECT *, upper(trim(split_part(form, ';', 1))) AS dosage_form,
+           CASE WHEN contains(form, ';') THEN upper(trim(regexp_extract(form, '[^;]*$'))) END AS route
+    FROM core.product
+) AS p
 JOIN ingredient AS i ON i.name = p.active_ingredient
 JOIN core.application AS a ON a.appl_no = p.appl_no
 LEFT JOIN core.firm_mention AS m ON m.role = 'application_sponsor' AND m.record_key = a.appl_no
@@ -33,47 +44,30 @@ SELECT b.bla_no AS appl_no, 'BLA' AS appl_type, b.applicant AS sponsor, f.firm_i
        f.country_iso2 AS sponsor_country,
        array_agg(DISTINCT b.proprietary_name ORDER BY b.proprietary_name) AS drug_names,
        array_agg(DISTINCT b.proper_name ORDER BY b.proper_name) AS active_ingredients,
+       coalesce(array_agg(DISTINCT upper(b.dosage_form) ORDER BY upper(b.dosage_form))
+                FILTER (WHERE b.dosage_form <> ''), []) AS dosage_forms,
+       coalesce(array_agg(DISTINCT upper(b.route) ORDER BY upper(b.route)) FILTER (WHERE b.route <> ''), [])
+           AS routes,
        array_agg(DISTINCT coalesce(b.marketing_status_label, b.marketing_status, 'unknown')
                  ORDER BY coalesce(b.marketing_status_label, b.marketing_status, 'unknown')) AS marketing_status,
+       coalesce(bool_or(b.marketing_status IN ('Rx', 'OTC')), false) AS marketed,
+       max(b._snapshot) AS marketing_status_snapshot,
        count(*) AS products,
        'Purple Book ' || CAST(min(b._snapshot) AS VARCHAR) AS evidence
 FROM core.biologic AS b
 JOIN proper AS p ON p.name = b.proper_name
-LEFT JOIN core.firm_mention AS m ON m.role = 'biologic_applicant' AND m.record_key = b.bla_no
+-- The Purple Book repeats a BLA once per presentation, and so does its applicant mention: one mention per BLA.
+LEFT JOIN (SELECT DISTINCT record_key, firm_id FROM core.firm_mention WHERE role = 'biologic_applicant') AS m
+    ON m.record_key = b.bla_no
 LEFT JOIN core.firm AS f ON f.firm_id = m.firm_id
 GROUP BY ALL
 """
 PRODUCT_COVERAGE_SQL = """
 SELECT count(*) AS applications,
        count(*) FILTER (WHERE appl_no IN (SELECT appl_no FROM core.product)) AS with_products,
-       (SELECT max(_snapshot) FROM core.product) AS products_snapshot
+       (SELECT max(_snapshot) FROM core.product) AS products_snapshot,
+       (SELECT max(marketing_status_snapshot) FROM core.product) AS marketing_status_snapshot
 FROM core.application
-"""
-# Shortage records name the substance by openFDA UNII codes (of the exact form) or by a generic name.
-_SHORTAGES = """
-WITH by_unii AS (
-    SELECT DISTINCT name FROM core.name_substance WHERE origin = 'unii' AND kind = 'api' AND unii = ?
-), by_name AS (
-    SELECT DISTINCT name FROM core.name_substance WHERE origin = 'shortage' AND kind = 'api' AND unii = ?
-), linked AS (
-    SELECT s.*,
-           CASE WHEN EXISTS (SELECT 1 FROM UNNEST(s.uniis) AS u(unii) JOIN by_unii b ON b.name = u.unii)
-                THEN 'openFDA UNII' ELSE 'generic name mapping' END AS linked_by
-    FROM core.shortage AS s
-    WHERE EXISTS (SELECT 1 FROM UNNEST(s.uniis) AS u(unii) JOIN by_unii b ON b.name = u.unii)
-       OR s.generic_name IN (SELECT name FROM by_name)
-)
-SELECT generic_name, status, shortage_source,
-       min(initial_posting_date) AS first_posted, max(update_date) AS last_update,
-       max(discontinued_date) AS discontinued,
-       array_agg(DISTINCT company_name ORDER BY company_name) FILTER (WHERE company_name IS NOT NULL)
-           AS companies,
-       array_agg(DISTINCT reason ORDER BY reason) FILTER (WHERE reason IS NOT NULL) AS reasons,
-       array_agg(DISTINCT linked_by ORDER BY linked_by) AS linked_by,
-       count(*) AS records
-FROM linked
-GROUP BY generic_name, status, shortage_source
-ORDER BY last_update DESC NULLS LAST, generic_name
 """
 # Compliance actions, 483s and warning letters of the source firms, or at the registered sites of those firms.
 _QUALITY = """
@@ -100,23 +94,18 @@ ORDER BY e.event_date DESC NULLS LAST, e.event_id
 
 
 def finished_dose_holders(engine: Engine, unii: str) -> list[dict[str, Any]]:
-    """NDA/ANDA applications (Drugs@FDA products) and BLAs (Purple Book) whose ingredient is the substance."""
-    rows = engine.query(_APPLICATIONS, [unii]).to_pylist() + engine.query(_BIOLOGICS, [unii]).to_pylist()
+    """NDA/ANDA applications (Drugs@FDA products) and BLAs (Purple Book) of the substance: forms, routes, status."""
+    rows = engine.rows(_APPLICATIONS, [unii]) + engine.rows(_BIOLOGICS, [unii])
     return sorted(rows, key=lambda r: (r["appl_type"], r["appl_no"]))
 
 
 def product_coverage(engine: Engine) -> dict[str, Any]:
     """How many applications have product rows (the 2025 Drugs@FDA tables lack products after mid-2019)."""
-    row = engine.query(PRODUCT_COVERAGE_SQL).to_pylist()[0]
+    row = engine.rows(PRODUCT_COVERAGE_SQL)[0]
     row["share"] = row["with_products"] / row["applications"] if row["applications"] else None
     return row
 
 
-def shortages(engine: Engine, unii: str) -> list[dict[str, Any]]:
-    """Shortage records of the substance, grouped by name, status and source, with dates and reasons."""
-    return engine.query(_SHORTAGES, [unii, unii]).to_pylist()
-
-
 def quality_signals(engine: Engine, unii: str) -> list[dict[str, Any]]:
     """Compliance events of the substance's source firms or of their registered facilities (by FEI)."""
-    return engine.query(_QUALITY, [unii]).to_pylist()
+    return engine.rows(_QUALITY, [unii])

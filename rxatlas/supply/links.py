@@ -1,6 +1,6 @@
 """Links the supply map needs that SQL cannot make: names of other sources (bulk ingredients, Drugs@FDA
-ingredients, shortage names, Purple Book proper names, UNII codes) mapped to substances like DMF subjects, and
-the countries DMF subjects name as their site."""
+ingredients, finished NDC listings, shortage names, Purple Book proper names, UNII codes) mapped to substances
+like DMF subjects, and the countries DMF subjects name as their site."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ SUBJECT_PLACE_SCHEMA = pa.schema([("dmf", pa.int64()), ("country", pa.string()),
 NAME_ORIGINS = {
     "bulk_ingredient": ("core.bulk_ingredient", "SELECT DISTINCT substance_name AS name FROM core.bulk_ingredient"),
     "product": ("core.product", "SELECT DISTINCT active_ingredient AS name FROM core.product"),
+    "ndc": ("core.ndc_product", "SELECT DISTINCT substance_name AS name FROM core.ndc_product"),
     "shortage": ("core.shortage", "SELECT DISTINCT generic_name AS name FROM core.shortage"),
     "biologic": ("core.biologic", "SELECT DISTINCT proper_name AS name FROM core.biologic"),
     # openFDA shortage records carry UNII codes of the exact form: their UNII name gives the moiety

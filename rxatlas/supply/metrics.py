@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from rxatlas.errors import InputError
 from rxatlas.warehouse.engine import Engine
 
 # 2023 US Merger Guidelines: above 1,800 highly concentrated, 1,000 to 1,800 moderately, below 1,000 not.
@@ -53,8 +54,30 @@ def concentration(countries: Sequence[str | None]) -> dict[str, Any]:
     }
 
 
+# Sortable columns of the metrics table (a closed list: the sort key is written into SQL).
+SORT_KEYS = ("substance", "n_sources", "n_countries", "hhi", "effective_suppliers", "effective_countries",
+             "china_share", "india_share")
+_TABLE = """
+SELECT unii, substance, market_scope, market_scope_confidence, n_sources, n_countries, effective_suppliers,
+       effective_countries, hhi, hhi_band,
+       single_source, single_country, china_share, india_share, unknown_country_sources, country_shares
+FROM core.substance_metrics
+WHERE (NOT ? OR single_source) AND (? IS NULL OR hhi_band = ?) AND (? = 'all' OR market_scope = ?)
+"""
+
+
+def metrics_table(engine: Engine, scope: str = "us_human_rx", single_source: bool = False,
+                  band: str | None = None, sort: str = "n_sources", descending: bool = True) -> list[dict[str, Any]]:
+    """Every substance's stored metrics in a market scope (or all), optionally single-source or of one HHI band,
+    sorted by one of SORT_KEYS."""
+    if sort not in SORT_KEYS:
+        raise InputError(f"cannot sort by {sort!r}; use one of {', '.join(SORT_KEYS)}")
+    order = "DESC" if descending else "ASC"
+    return engine.rows(f"{_TABLE} ORDER BY {sort} {order} NULLS LAST, substance, unii",
+                       [single_source, band, band, scope, scope])
+
+
 def substance_metrics(engine: Engine, unii: str) -> dict[str, Any] | None:
     """The stored metrics of one substance (core.substance_metrics), or None when it has no source."""
-    rows = engine.query("SELECT * EXCLUDE (unii, substance) FROM core.substance_metrics WHERE unii = ?",
-                        [unii]).to_pylist()
+    rows = engine.rows("SELECT * EXCLUDE (unii, substance) FROM core.substance_metrics WHERE unii = ?", [unii])
     return rows[0] if rows else None

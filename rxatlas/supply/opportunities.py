@@ -50,7 +50,8 @@ def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50,
     config = load_config()
     scored = [s for s in scores(engine, None, config, scope) if s["unii"] in candidates or s["score"] >= MIN_SCORE]
     metrics = {r["unii"]: r for r in engine.query(
-        "SELECT unii, market_scope, n_sources, n_countries, hhi, hhi_band, country_shares FROM core.substance_metrics"
+        "SELECT unii, market_scope, market_scope_confidence, n_sources, n_countries, hhi, hhi_band, country_shares "
+        "FROM core.substance_metrics"
     ).to_pylist()}
     home_sources = _home_sources(engine, home)
     rows = []
@@ -64,7 +65,8 @@ def opportunities(engine: Engine, home: str = "KR", limit: int | None = 50,
                                      score["score"] >= MIN_SCORE)) if hit]
         rows.append({
             "rank": rank, "unii": score["unii"], "substance": score["substance"],
-            "market_scope": metric["market_scope"], "score": score["score"],
+            "market_scope": metric["market_scope"], "market_scope_confidence": metric["market_scope_confidence"],
+            "score": score["score"],
             "shortage_status": next((s for s in SHORTAGE_ORDER if s in {x["status"] for x in score["shortages"]}),
                                     None),
             "shortages": score["shortages"],

@@ -1,19 +1,20 @@
 """Market scope of each substance: whether it is the API of a US human prescription medicine, or only of OTC,
 homeopathic or veterinary products, an excipient, a nutrient, not marketed in the US, or an intermediate; decided
-from Drugs@FDA marketing status, the Purple Book, FDA shortage postings, NDC bulk listings and the FDA UNII record,
-with the evidence (core.market_scope)."""
+from Drugs@FDA marketing status, the Purple Book, the finished NDC directory (when loaded), FDA shortage postings,
+NDC bulk listings and the FDA UNII record, with the evidence (core.market_scope)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rxatlas.errors import InputError
 from rxatlas.warehouse.engine import Engine
 from rxatlas.warehouse.steps import Step
+
+if TYPE_CHECKING:  # the build step needs pyarrow; answers (in_scope) do not
+    import pyarrow as pa
 
 SCOPES = ("us_human_rx", "us_human_otc", "homeopathic", "veterinary_only", "excipient_or_inactive",
           "nutrient_or_food", "diagnostic_or_device", "not_marketed_in_us", "intermediate")
@@ -31,11 +32,13 @@ _TAGS = {
     "va_formulary": ("VANDF",),                             # products the VA dispenses (VA National Drug File)
 }
 # A USAN drug with no Drugs@FDA product in the 2019 snapshot but DMFs filed this recently (years before the newest
-# DMF) is most likely approved since: API makers file DMFs for marketed or imminent products.
+# DMF) may have been approved since: API makers file DMFs for marketed or imminent products, but also for markets
+# abroad; a hand check found about one in three US-approved, so such a scope has confidence low.
 RECENT_DMF_YEARS = 6
-# Isomer descriptors and radionuclide labels that name a form of the same substance ("LACTIC ACID, L-",
-# "XENON XE-133"): a prescription product of one form makes the related substance prescription-relevant too.
-_RELATED = re.compile(r",\s*(?:\(\+\)|\(-\)|\(\+/-\)|DL|D|L)-$|\s+[A-Z]{1,2}-\d+[A-Z]?\b")
+# Isomer descriptors, the UNII parent's ", UNSPECIFIED FORM" and radionuclide labels that name a form of the same
+# substance ("LACTIC ACID, L-" and "LACTIC ACID, UNSPECIFIED FORM", "XENON XE-133"): a prescription product of one
+# form makes the related substance prescription-relevant too.
+_RELATED = re.compile(r",\s*(?:\(\+\)|\(-\)|\(\+/-\)|DL|D|L)-$|,\s*UNSPECIFIED FORM$|\s+[A-Z]{1,2}-\d+[A-Z]?\b")
 
 # One row per substance of the map (any evidence or finished-dose name mapped to it), with what each public
 # source says about its US market. A form's facts (a salt's UNII record, its products) count for its moiety.
@@ -93,6 +96,8 @@ WITH universe AS (
     SELECT unii, max(year(submit_date)) AS last_dmf_year,
            (SELECT max(year(submit_date)) FROM core.source_evidence) AS newest_dmf_year
     FROM core.source_evidence WHERE evidence_kind = 'dmf' GROUP BY unii
+), ndc_facts AS (
+    {ndc_facts}
 ), animal_facts AS (
     SELECT s.unii, count(*) AS animal, count(*) FILTER (WHERE b.marketing_category NOT LIKE '%ANIMAL%') AS other
     FROM core.name_substance AS s JOIN core.bulk_ingredient AS b ON b.substance_name = s.name
@@ -106,7 +111,9 @@ SELECT u.unii, u.substance, coalesce(t.tags, []) AS tags,
        coalesce(sh.current_shortages, 0) AS current_shortages, sh.example AS shortage_example,
        coalesce(l.homeopathic, 0) AS homeopathic_evidence, coalesce(l.evidence, 0) AS evidence,
        coalesce(a.animal, 0) - coalesce(a.other, 0) AS animal_only_listings,
-       d.last_dmf_year, d.newest_dmf_year
+       d.last_dmf_year, d.newest_dmf_year,
+       coalesce(nd.rx, 0) AS ndc_rx, coalesce(nd.otc, 0) AS ndc_otc, nd.rx_example AS ndc_rx_example,
+       nd.otc_example AS ndc_otc_example
 FROM (SELECT unii, min(substance) AS substance FROM universe GROUP BY unii) AS u
 LEFT JOIN tags AS t ON t.unii = u.unii
 LEFT JOIN product_facts AS p ON p.unii = u.unii
@@ -115,53 +122,89 @@ LEFT JOIN shortage_facts AS sh ON sh.unii = u.unii
 LEFT JOIN listing_facts AS l ON l.unii = u.unii
 LEFT JOIN animal_facts AS a ON a.unii = u.unii
 LEFT JOIN dmf_facts AS d ON d.unii = u.unii
+LEFT JOIN ndc_facts AS nd ON nd.unii = u.unii
 ORDER BY u.unii
 """
 
+# Current finished listings of the NDC directory (optional source): prescription and OTC products per moiety.
+NDC_FACTS = """SELECT s.unii,
+           count(DISTINCT n.product_id) FILTER (WHERE n.market = 'rx') AS rx,
+           count(DISTINCT n.product_id) FILTER (WHERE n.market = 'otc') AS otc,
+           min(coalesce(n.proprietary_name, n.nonproprietary_name) || ' (NDC ' || n.product_ndc || ', '
+               || n.marketing_category || ')') FILTER (WHERE n.market = 'rx') AS rx_example,
+           min(coalesce(n.proprietary_name, n.nonproprietary_name) || ' (NDC ' || n.product_ndc || ', '
+               || n.marketing_category || ')') FILTER (WHERE n.market = 'otc') AS otc_example
+    FROM core.name_substance AS s JOIN core.ndc_product AS n ON n.substance_name = s.name
+    WHERE s.origin = 'ndc' AND s.kind = 'api' AND n.current
+    GROUP BY s.unii"""
+NO_NDC_FACTS = ("SELECT CAST(NULL AS VARCHAR) AS unii, 0 AS rx, 0 AS otc, CAST(NULL AS VARCHAR) AS rx_example, "
+                "CAST(NULL AS VARCHAR) AS otc_example WHERE false")
 
-def decide(row: dict[str, Any]) -> tuple[str, str]:
-    """The market scope of one substance from its signals, with the evidence that decided it."""
+
+class Decision(NamedTuple):
+    """A substance's market scope, the evidence that decided it, and how sure: high when a US product, listing or
+    shortage record says so; medium when names in the FDA UNII record (or a related form's product) do; low for
+    the recent-DMF inference (a hand check found about one in three of those US-approved: docs/supply-map.md)."""
+
+    scope: str
+    evidence: str
+    confidence: str
+
+
+def decide(row: dict[str, Any]) -> Decision:
+    """The market scope of one substance from its signals, with the evidence that decided it and how sure."""
     tags = set(row["tags"])
 
     def tagged(kind: str) -> list[str]:
         return [t for t in _TAGS[kind] if t in tags]
 
+    rx = "us_human_rx"
     if row["rx_products"]:
-        return "us_human_rx", f"Drugs@FDA prescription product {row['rx_example']}"
+        return Decision(rx, f"Drugs@FDA prescription product {row['rx_example']}", "high")
     if row["rx_biologics"]:
-        return "us_human_rx", f"Purple Book prescription biologic {row['biologic_example']}"
+        return Decision(rx, f"Purple Book prescription biologic {row['biologic_example']}", "high")
+    if row["ndc_rx"]:
+        return Decision(rx, f"NDC directory prescription listing {row['ndc_rx_example']}", "high")
     if row["current_shortages"]:
-        return "us_human_rx", f"FDA shortage posting (current): {row['shortage_example']}"
+        return Decision(rx, f"FDA shortage posting (current): {row['shortage_example']}", "high")
     if row.get("related_rx"):
-        return "us_human_rx", f"a prescription product of a related form: {row['related_rx']}"
+        return Decision(rx, f"a prescription product of a related form: {row['related_rx']}", "medium")
     if not row["products"] and (found := tagged("approved")):
-        return "us_human_rx", (f"UNII record names it in the {found[0]} (an approved product after the Drugs@FDA "
-                               "products snapshot of 2019)")
+        return Decision(rx, f"UNII record names it in the {found[0]} (an approved product after the Drugs@FDA "
+                            "products snapshot of 2019)", "medium")
     recent = row["last_dmf_year"] is not None and row["last_dmf_year"] > row["newest_dmf_year"] - RECENT_DMF_YEARS
     if not row["products"] and "USAN" in tags and recent and not tagged("inactive"):
-        return "us_human_rx", (f"a USAN drug with an active DMF filed in {row['last_dmf_year']} and no product in "
-                               "the 2019 Drugs@FDA snapshot: most likely approved since")
+        return Decision(rx, f"a USAN drug with an active DMF filed in {row['last_dmf_year']} and no product in the "
+                            "2019 Drugs@FDA snapshot: perhaps approved since (inferred, not a US product record)",
+                        "low")
     if not row["products"] and tagged("va_formulary") and not tagged("named_drug") \
             and not tagged("inactive") and not tagged("homeopathic") and not tagged("food"):
-        return "us_human_rx", ("dispensed by the VA (VA National Drug File) with no FDA application: a licensed "
-                               "allergenic, medical gas or other product outside Drugs@FDA")
+        return Decision(rx, "dispensed by the VA (VA National Drug File) with no FDA application: a licensed "
+                            "allergenic, medical gas or other product outside Drugs@FDA", "medium")
     if row["otc_products"] or row["otc_biologics"]:
-        return "us_human_otc", f"Drugs@FDA over-the-counter product {row['otc_example'] or 'in the Purple Book'}"
-    only_homeopathic = row["homeopathic_evidence"] and row["homeopathic_evidence"] == row["evidence"]
-    if only_homeopathic or (tagged("homeopathic") and not tagged("medicine")):
-        return "homeopathic", "homeopathic listings or an HPUS name only"
-    if row["animal_only_listings"] > 0 or (tagged("veterinary") and not row["products"]):
-        return "veterinary_only", "animal-drug listings or an approved animal drug (Green Book) only"
+        return Decision("us_human_otc", "Drugs@FDA over-the-counter product "
+                                        f"{row['otc_example'] or 'in the Purple Book'}", "high")
+    if row["ndc_otc"]:
+        return Decision("us_human_otc", f"NDC directory over-the-counter listing {row['ndc_otc_example']}", "high")
+    if row["homeopathic_evidence"] and row["homeopathic_evidence"] == row["evidence"]:
+        return Decision("homeopathic", "homeopathic listings only", "high")
+    if tagged("homeopathic") and not tagged("medicine"):
+        return Decision("homeopathic", "an HPUS (homeopathic) name and no medicine name", "medium")
+    if row["animal_only_listings"] > 0:
+        return Decision("veterinary_only", "animal-drug listings only", "high")
+    if tagged("veterinary") and not row["products"]:
+        return Decision("veterinary_only", "an approved animal drug (Green Book, EMA veterinary) only", "medium")
     if row["products"]:
-        return "not_marketed_in_us", f"every Drugs@FDA product is discontinued ({row['any_example']})"
+        return Decision("not_marketed_in_us", f"every Drugs@FDA product is discontinued ({row['any_example']})",
+                        "high")
     if tagged("inactive") and not tagged("medicine"):
-        return "excipient_or_inactive", "FDA Inactive Ingredient Database name, no medicine name"
+        return Decision("excipient_or_inactive", "FDA Inactive Ingredient Database name, no medicine name", "medium")
     if tagged("food") and not tagged("medicine"):
-        return "nutrient_or_food", f"food or supplement codes only ({', '.join(tagged('food'))})"
+        return Decision("nutrient_or_food", f"food or supplement codes only ({', '.join(tagged('food'))})", "medium")
     if tagged("medicine"):
-        return "not_marketed_in_us", (f"a medicine ({', '.join(tagged('medicine'))}) with no US product in "
-                                      "Drugs@FDA, the Purple Book or the shortage list")
-    return "intermediate", "no medicine name, no US product: a chemical or intermediate"
+        return Decision("not_marketed_in_us", f"a medicine ({', '.join(tagged('medicine'))}) with no US product in "
+                                              "Drugs@FDA, the Purple Book or the shortage list", "medium")
+    return Decision("intermediate", "no medicine name, no US product: a chemical or intermediate", "medium")
 
 
 def _related_keys(name: str, prescribed: bool = False) -> list[str]:
@@ -175,10 +218,13 @@ def _related_keys(name: str, prescribed: bool = False) -> list[str]:
 
 def scope_table(engine: Engine) -> pa.Table:
     """Every substance of the map with its market scope and evidence."""
-    rows = engine.query(SIGNALS_SQL).to_pylist()
+    import pyarrow as pa
+
+    ndc = NDC_FACTS if engine.exists("core.ndc_product") else NO_NDC_FACTS
+    rows = engine.query(SIGNALS_SQL.format(ndc_facts=ndc)).to_pylist()
     related: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        if row["rx_products"] or row["rx_biologics"]:
+        if row["rx_products"] or row["rx_biologics"] or row["ndc_rx"]:
             for key in _related_keys(row["substance"], prescribed=True):
                 related[key].append(row["substance"])
     for row in rows:
@@ -187,12 +233,13 @@ def scope_table(engine: Engine) -> pa.Table:
         row["related_rx"] = ", ".join(others[:3]) if others else None
     out = []
     for row in rows:
-        scope, evidence = decide(row)
-        out.append({"unii": row["unii"], "substance": row["substance"], "market_scope": scope,
-                    "scope_evidence": evidence, "tags": row["tags"]})
+        decision = decide(row)
+        out.append({"unii": row["unii"], "substance": row["substance"], "market_scope": decision.scope,
+                    "scope_evidence": decision.evidence, "scope_confidence": decision.confidence,
+                    "tags": row["tags"]})
     return pa.Table.from_pylist(out, schema=pa.schema([
         ("unii", pa.string()), ("substance", pa.string()), ("market_scope", pa.string()),
-        ("scope_evidence", pa.string()), ("tags", pa.list_(pa.string()))]))
+        ("scope_evidence", pa.string()), ("scope_confidence", pa.string()), ("tags", pa.list_(pa.string()))]))
 
 
 def build_market_scope(engine: Engine) -> None:
@@ -217,8 +264,7 @@ def in_scope(engine: Engine, scope: str | None) -> set[str] | None:
     chosen = check_scope(scope)
     if chosen == ALL:
         return None
-    return set(engine.query("SELECT unii FROM core.market_scope WHERE market_scope = ?",
-                            [chosen]).column("unii").to_pylist())
+    return {r["unii"] for r in engine.rows("SELECT unii FROM core.market_scope WHERE market_scope = ?", [chosen])}
 
 
 def scope_note(scope: str | None) -> dict[str, str]:
@@ -236,4 +282,5 @@ def steps() -> list[Step]:
                  frozenset({"core.source_evidence", "core.name_substance", "core.dmf_substance",
                             "core.substance_name", "core.product", "core.biologic", "core.shortage",
                             "core.bulk_ingredient"}),
-                 frozenset({"core.market_scope"}), build_market_scope, kind="python")]
+                 frozenset({"core.market_scope"}), build_market_scope, kind="python",
+                 optional_inputs=frozenset({"core.ndc_product"}))]

@@ -52,7 +52,7 @@ SELECT h.bla_no, h.applicant, h.bla_type, h.license_no, h.firm_id,
 FROM holders AS h
 LEFT JOIN core.facility AS f ON f.firm_id = h.firm_id
 GROUP BY h.bla_no, h.applicant, h.bla_type, h.license_no, h.firm_id
-ORDER BY h.bla_no
+ORDER BY h.bla_no, h.bla_type, h.applicant, h.license_no, h.firm_id
 """
 BIOLOGIC_NOTE = ("a biologic: its drug substance is licensed with the product (BLA), not filed as a Drug Master "
                  "File, so DMF-based API maps do not cover it; its licence holders and their registered sites are "
@@ -61,21 +61,21 @@ BIOLOGIC_NOTE = ("a biologic: its drug substance is licensed with the product (B
 
 def excluded_sources(engine: Engine, unii: str) -> list[dict[str, Any]]:
     """Evidence linked to the substance that is not a maker of the drug substance, with the reason."""
-    return engine.query(_EXCLUDED, [unii]).to_pylist()
+    return engine.rows(_EXCLUDED, [unii])
 
 
 def biologic_makers(engine: Engine, unii: str) -> list[dict[str, Any]]:
     """The BLAs of a biologic (Purple Book) with their holders and the holders' registered sites (DECRS)."""
-    return engine.query(_BIOLOGIC, [unii]).to_pylist()
+    return engine.rows(_BIOLOGIC, [unii])
 
 
 def api_sources(engine: Engine, unii: str) -> list[dict[str, Any]]:
     """Every qualified API source of a substance moiety (core.api_source), with its DMFs and evidence."""
-    return engine.query(_SOURCES, [unii]).to_pylist()
+    return engine.rows(_SOURCES, [unii])
 
 
 def listed_apart(engine: Engine, unii: str, substance: str) -> dict[str, list[dict[str, Any]]]:
     """Active Type II DMFs for intermediates of the substance and for combinations that name it."""
-    rows = engine.query(_APART, [unii, unii, substance.upper()]).to_pylist()
+    rows = engine.rows(_APART, [unii, unii, substance.upper()])
     return {kind: [{k: v for k, v in r.items() if k != "kind"} for r in rows if r["kind"] == kind]
             for kind in ("intermediate", "multi")}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rxatlas.atlas import Atlas
-from rxatlas.supply.linked import finished_dose_holders, product_coverage, quality_signals, shortages
+from rxatlas.supply.linked import finished_dose_holders, product_coverage, quality_signals
 from rxatlas.supply.lookup import find_substance
 from rxatlas.supply.metrics import COUNT_NOTE, substance_metrics
+from rxatlas.supply.shortages import substance_shortages
 from rxatlas.supply.sources import BIOLOGIC_NOTE, api_sources, biologic_makers, excluded_sources, listed_apart
 from rxatlas.warehouse.engine import Engine
 
@@ -37,7 +38,10 @@ def _notes(metrics: dict[str, Any] | None, coverage: dict[str, Any]) -> list[str
              "devices and intermediates are listed under excluded_sources with the reason and never counted",
              f"finished-dose holders come from Drugs@FDA products of {coverage['products_snapshot']}: "
              f"{coverage['with_products']:,} of {coverage['applications']:,} applications "
-             f"({coverage['share']:.0%}) have products; applications approved after mid-2019 are missing"]
+             f"({coverage['share']:.0%}) have products; applications approved after mid-2019 are missing, and "
+             f"dosage forms and routes are those of {coverage['products_snapshot']} (forms added since are not "
+             f"shown); marketing status is the current one of {coverage['marketing_status_snapshot']} where the "
+             "product is listed there ('unknown' otherwise)"]
     if metrics and metrics["unknown_country_sources"]:
         notes.append(f"{metrics['unknown_country_sources']} source(s) of unknown country are left out of the "
                      "shares and the HHI")
@@ -46,9 +50,10 @@ def _notes(metrics: dict[str, Any] | None, coverage: dict[str, Any]) -> list[str
 
 def market_scope(engine: Engine, unii: str) -> dict[str, Any]:
     """The market scope of a substance (core.market_scope) with the evidence that decided it."""
-    rows = engine.query("SELECT market_scope, scope_evidence FROM core.market_scope WHERE unii = ?",
-                        [unii]).to_pylist()
-    return rows[0] if rows else {"market_scope": None, "scope_evidence": "not in the supply map"}
+    rows = engine.rows("SELECT market_scope, scope_evidence, scope_confidence FROM core.market_scope WHERE unii = ?",
+                       [unii])
+    return rows[0] if rows else {"market_scope": None, "scope_evidence": "not in the supply map",
+                                 "scope_confidence": None}
 
 
 def substance_answer(atlas: Atlas, query: str) -> dict[str, Any]:
@@ -65,9 +70,7 @@ def substance_answer(atlas: Atlas, query: str) -> dict[str, Any]:
     biologic = biologic_makers(engine, match.unii)
     flags, flag_note = criticality(engine, match.unii)
     coverage = product_coverage(engine)
-    behind = set(atlas.sources_behind(set(TABLES)))
-    sources = [{k: s[k] for k in ("source", "title", "snapshot", "age_days", "stale")}
-               for s in atlas.sources().to_pylist() if s["source"] in behind]
+    sources = atlas.snapshots(TABLES)
     return {
         **base,
         "substance": match.substance,
@@ -76,6 +79,7 @@ def substance_answer(atlas: Atlas, query: str) -> dict[str, Any]:
         "related": match.related,
         "market_scope": scope["market_scope"],
         "market_scope_evidence": scope["scope_evidence"],
+        "market_scope_confidence": scope["scope_confidence"],
         "api_sources": sources_found,
         "excluded_sources": excluded_sources(engine, match.unii),
         "biologic_licences": biologic,
@@ -85,7 +89,7 @@ def substance_answer(atlas: Atlas, query: str) -> dict[str, Any]:
         "metrics": metrics,
         "finished_dose_holders": finished_dose_holders(engine, match.unii),
         "finished_dose_coverage": coverage,
-        "shortages": shortages(engine, match.unii),
+        "shortages": substance_shortages(engine, match.unii),
         "quality_signals": quality_signals(engine, match.unii),
         "criticality": flags,
         "sources": sources,

@@ -8,13 +8,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from rxatlas.errors import AtlasMissingError, MissingTableError, QueryError
 from rxatlas.warehouse.engine import DUCKDB, SCHEMAS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger("rxatlas.sql")
 ROWS_PER_BATCH = 65_536
@@ -85,8 +87,18 @@ class DuckDBEngine:
         with self._translated():
             return self.con.sql(sql, params=params or None).to_arrow_table()
 
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts (fetched as Python values: no Arrow, no pyarrow import)."""
+        log.debug("%s", sql)
+        with self._translated():
+            cursor = self.con.execute(sql, params or [])
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def query_limited(self, sql: str, max_rows: int, seconds: float) -> pa.Table:
         """Run a query, interrupted after `seconds`; raise QueryError past max_rows rows (streamed, not held)."""
+        import pyarrow as pa
+
         log.debug("%s", sql)
         with self._translated():  # the limits' own errors first, then any other failure
             timer = threading.Timer(seconds, self.con.interrupt)

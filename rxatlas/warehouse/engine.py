@@ -42,6 +42,9 @@ class Engine(Protocol):
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
 
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts, for answers (DuckDB skips Arrow, and so importing pyarrow)."""
+
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
 

@@ -196,6 +196,10 @@ class SparkEngine:
         (statement,) = [t for s in sqlglot.parse(sql, read="duckdb") if s is not None for t in translate(s, SPARK)]
         return self._sql(statement, params).toArrow()
 
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a DuckDB-dialect query and return its rows as dicts."""
+        return self.query(sql, params).to_pylist()
+
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run a query and return the first value of its first row (None when empty)."""
         result = self.query(sql, params)

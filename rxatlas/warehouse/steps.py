@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from rxatlas.errors import BuildError
 from rxatlas.warehouse.engine import Engine
 
@@ -133,6 +131,8 @@ def source_of(table: str) -> str | None:
 
 
 def _record_lineage(engine: Engine, steps: list[Step], results: list[StepResult]) -> None:
+    import pyarrow as pa  # builds only: answering questions never imports pyarrow
+
     built = {r.name for r in results if r.status == "ok"}
     lineage: dict[str, set[str]] = {}
     for step in steps:

@@ -28,9 +28,9 @@ def policies(as_of: Annotated[IsoDate | None, Query(description="Date for in_for
             summary="One measure in full")
 def policy(policy_id: Annotated[str, Path(min_length=1, max_length=100)]) -> Response:
     """Dates, scope, parameters, events, unverified claims and sources of one measure."""
-    from rxatlas.policy import load_policies
+    from rxatlas.policy import load_policies, policy_answer
 
     policy = load_policies().get(policy_id)
     if policy is None:
         raise not_found(f"policy {policy_id!r}", "list the ids with /api/policies")
-    return json_response({**policy.model_dump(mode="json"), "effect": policy.effect, "warnings": []})
+    return json_response({**policy_answer(policy), "warnings": []})

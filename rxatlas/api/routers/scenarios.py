@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import yaml
@@ -14,13 +13,13 @@ from rxatlas.api.errors import ApiError, ErrorBody, not_found
 from rxatlas.api.models import Answer, Page, Scope, page
 from rxatlas.api.state import AtlasState, json_response, state_of
 from rxatlas.api.work import off_loop
-from rxatlas.scenario import BASELINE, Scenario, compare, load_scenario, run
+from rxatlas.scenario import BASELINE, Scenario, compare, load_scenario
+from rxatlas.scenario.examples import examples
 from rxatlas.scenario.schema import parse_scenario
 from rxatlas.yamlfile import parse
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
 State = Annotated[AtlasState, Depends(state_of)]
-EXAMPLES = FilePath(__file__).resolve().parents[3] / "examples"
 BODY_TYPES = {"application/json": "a JSON object", "application/yaml": "YAML text",
               "application/x-yaml": "YAML text", "text/yaml": "YAML text", "text/plain": "YAML text"}
 SCENARIO_BODY = {"required": True, "content": {
@@ -32,11 +31,6 @@ COMPARE_BODY = {"required": True, "content": {"application/json": {"schema": {
                          "description": "A scenario, or the name of an example"},
                    "b": {"anyOf": [{"$ref": "#/components/schemas/Scenario"}, {"type": "string"}],
                          "description": "A scenario, the name of an example, or `baseline` (default)"}}}}}}
-
-
-def examples() -> dict[str, FilePath]:
-    """The example scenario files by name."""
-    return {p.stem: p for p in sorted(EXAMPLES.glob("*.yaml"))} if EXAMPLES.is_dir() else {}
 
 
 def _example(name: str) -> Scenario:
@@ -80,8 +74,8 @@ def _run(state: AtlasState, scenarios: list[Scenario], scope: str) -> list[dict[
     from rxatlas.scenario.engine import TABLES
 
     with state.lock:
-        engine = state.atlas().engine
-        results = [run(engine, s, scope) for s in scenarios]
+        atlas = state.atlas()
+        results = [atlas.scenario(s, scope) for s in scenarios]
     warnings = state.warnings(TABLES | {"core.api_source"})
     return [{**r, "warnings": [*r.get("warnings", []), *warnings]} for r in results]
 

@@ -8,26 +8,20 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from rxatlas.api.errors import ErrorBody, not_found
-from rxatlas.api.models import Answer, Limit, Offset, Page, Search, search_page
+from rxatlas.api.models import Answer, Limit, Offset, Page, Search, page_of
 from rxatlas.api.state import AtlasState, state_of
 from rxatlas.atlas import Atlas
 
 router = APIRouter(prefix="/api/substances", tags=["substances"])
 State = Annotated[AtlasState, Depends(state_of)]
-SEARCH_SQL = """
-SELECT unii, substance, n_sources, n_countries, hhi, hhi_band, china_share, india_share
-FROM core.substance_metrics
-WHERE contains(upper(substance), ?) OR unii = ?
-ORDER BY n_sources DESC, substance
-"""
 
 
 @router.get("", response_model=Page, summary="Search substances by name or UNII")
 async def search(state: State, q: Search, limit: Limit = 50, offset: Offset = 0) -> Response:
     """Substances whose name contains q (or whose UNII is q), most sources first."""
-    key = " ".join(q.upper().split())
-    return await state.answer(("substances", key, limit, offset), {"core.substance_metrics"},
-                        lambda atlas: search_page(atlas, SEARCH_SQL, [key, key], limit, offset))
+    return await state.answer(("substances", " ".join(q.upper().split()), limit, offset),
+                              {"core.substance_metrics"},
+                              lambda atlas: page_of(atlas.search_substances(q), limit, offset))
 
 
 @router.get("/{name:path}", response_model=Answer, responses={404: {"model": ErrorBody}},
@@ -37,10 +31,10 @@ async def substance(state: State, name: Annotated[str, Path(min_length=1, max_le
 
     `match` is `unique` (the answer), or `ambiguous` with `candidates` to ask again by.
     """
-    from rxatlas.supply.substance import TABLES, substance_answer
+    from rxatlas.supply.substance import TABLES
 
     def compute(atlas: Atlas) -> dict[str, Any]:
-        answer = substance_answer(atlas, name)
+        answer = atlas.substance(name)
         if answer["match"] == "none":
             raise not_found(f"substance found for {name!r}", "try the ingredient name or a UNII, or search "
                             "/api/substances?q=")

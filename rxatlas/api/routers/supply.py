@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from rxatlas.api.models import Answer, Scope
 from rxatlas.api.state import AtlasState, state_of
-from rxatlas.atlas import Atlas
 from rxatlas.supply.risk import RISK_TABLES
 
 router = APIRouter(prefix="/api", tags=["supply"])
@@ -32,11 +31,9 @@ async def opportunities(
     scope: Scope = "us_human_rx",
 ) -> Response:
     """Substances with concentrated or vulnerable US supply, ranked, with the home country's capability."""
-    from rxatlas.supply.opportunities import opportunities
-
     code = home.upper()
     return await state.answer(("opportunities", code, limit, scope), RISK_TABLES,
-                        lambda atlas: opportunities(atlas.engine, code, limit, scope))
+                        lambda atlas: atlas.opportunities(code, limit, scope))
 
 
 @router.get("/approvals", response_model=Answer, summary="US approvals by sponsor country")
@@ -47,12 +44,6 @@ async def approvals(
                                                      "country and coverage.")] = None,
 ) -> Response:
     """NDA, ANDA, BLA and biosimilar approvals of sponsors of one country, or counts of every country."""
-    from rxatlas.approvals import by_country, country_approvals, coverage
     from rxatlas.approvals.query import TABLES
 
-    def compute(atlas: Atlas) -> dict[str, Any]:
-        if country is None:
-            return {"countries": by_country(atlas.engine), "coverage": coverage(atlas.engine)}
-        return country_approvals(atlas.engine, country)
-
-    return await state.answer(("approvals", country), TABLES, compute)
+    return await state.answer(("approvals", country), TABLES, lambda atlas: atlas.approvals(country))

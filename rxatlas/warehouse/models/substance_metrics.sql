@@ -2,7 +2,8 @@
 -- every share is a share of distinct sources, not of output. Shares, HHI and the China/India shares are over the
 -- sources whose country is known; unknown_country_sources says how many were left out.
 -- HHI bands of the 2023 US Merger Guidelines: < 1,000 unconcentrated, 1,000-1,800 moderately, > 1,800 highly.
--- market_scope (core.market_scope) says whether the substance is the API of a US human prescription medicine.
+-- market_scope (core.market_scope) says whether the substance is the API of a US human prescription medicine;
+-- market_scope_confidence how sure (high: a US product record; medium: FDA UNII names; low: inferred from DMFs).
 CREATE OR REPLACE TABLE core.substance_metrics AS
 WITH per_country AS (
     SELECT unii, country, count(*) AS sources
@@ -28,7 +29,7 @@ WITH per_country AS (
     FROM shares
     GROUP BY unii
 )
-SELECT s.unii, s.substance, ms.market_scope, s.n_sources, coalesce(c.n_countries, 0) AS n_countries,
+SELECT s.unii, s.substance, ms.market_scope, ms.scope_confidence AS market_scope_confidence, s.n_sources, coalesce(c.n_countries, 0) AS n_countries,
        -- every source counts once, so 1/HHI over sources is the source count
        CAST(s.n_sources AS DOUBLE) AS effective_suppliers,
        c.hhi,

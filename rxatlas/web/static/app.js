@@ -242,6 +242,28 @@ async function substancePage(name) {
   await drawMap(mapBox, Object.fromEntries(shares.map((s) => [s.country, s.sources])), { countryName, num, t });
 }
 
+// FDA quality signals (country and firm pages): their kinds, how each was joined to a registered site, counts per
+// site, and the source files behind a part of an answer.
+const SIGNAL_KINDS = () => ({ warning_letter: t("signal.warning_letter"), form_483: t("signal.form_483"), compliance_action: t("signal.compliance_action") });
+const JOINED_BY = () => ({ fei: t("join.fei"), "firm name": t("join.firm_name"), "not joined": t("join.not_joined") });
+const SHORTAGE = () => ({ current: t("shortage.current"), "to be discontinued": t("shortage.to_be_discontinued"), resolved: t("shortage.resolved"), none: t("shortage.none") });
+const sourceLine = (part) => h("p", { class: "note" }, t("part.sources", { files: (part?.sources || []).map((f) => `${f.source} ${f.file} (${date(f.snapshot)})`).join("; ") }));
+const signalTable = (signals, id) => table([
+  { key: "event_date", label: t("col.date"), cell: (r) => date(r.event_date) },
+  { key: "event_type", label: t("col.signal"), value: (r) => SIGNAL_KINDS()[r.event_type] },
+  { key: "firm_name", label: t("col.firm") },
+  { key: "action", label: t("col.action") },
+  { key: "joined_by", label: t("col.joined_by"), value: (r) => JOINED_BY()[r.joined_by] },
+  { key: "sites", label: t("col.sites"), value: (r) => (r.sites || []).map((s) => `${s.fei} ${s.name}`).join("; ") },
+], signals, { id, exportName: `${id}.csv` });
+const siteSignalColumns = () => [
+  { key: "fei", label: "FEI" }, { key: "name", label: t("col.name") },
+  { key: "warning_letter", label: t("signal.warning_letter"), num: true },
+  { key: "form_483", label: t("signal.form_483"), num: true },
+  { key: "compliance_action", label: t("signal.compliance_action"), num: true },
+  { key: "last_signal", label: t("col.last_signal"), cell: (r) => date(r.last_signal) },
+];
+
 async function firmPage(name) {
   const answer = await api(`firms/${encodeURIComponent(name)}`);
   if (answer.match !== "unique") {
@@ -254,6 +276,8 @@ async function firmPage(name) {
     return;
   }
   const firm = answer.firm;
+  const substances = answer.substances || [];
+  const signals = answer.quality_signals || {};
   fill(view,
     h("h1", {}, firm.name),
     card(null, h("div", { class: "metrics" },
@@ -269,6 +293,26 @@ async function firmPage(name) {
       { key: "source", label: t("col.source") }, { key: "role", label: t("col.role") },
       { key: "mentions", label: t("col.mentions"), num: true }, { key: "method", label: t("col.method") },
     ], firm.sources || [], { id: "firm-sources" })),
+    card(t("firm.substances"), h("div", { class: "metrics" },
+      metric(num(substances.length), t("firm.substance_count")),
+      metric(num(substances.filter((s) => s.shortage_status === "current").length), t("firm.in_shortage"))),
+    table([
+      { key: "substance", label: t("col.substance"), cell: (r) => substanceLink(r.substance) },
+      { key: "market_scope", label: t("col.scope"), value: (r) => t(`scope.${r.market_scope}`) },
+      { key: "source_country", label: t("col.country"), value: (r) => r.source_country, cell: (r) => countryLink(r.source_country) },
+      { key: "dmfs", label: t("col.dmf"), value: (r) => (r.dmfs || []).join("; ") },
+      { key: "n_sources", label: t("col.sources"), num: true, cell: (r) => num(r.n_sources) },
+      { key: "shortage_status", label: t("col.shortage"), value: (r) => SHORTAGE()[r.shortage_status] },
+      { key: "shortage_updated", label: t("col.updated"), cell: (r) => date(r.shortage_updated) },
+    ], substances, { id: "firm-substances", exportName: "substances.csv" })),
+    card(t("firm.applications"), table([
+      { key: "appl_no", label: t("col.application"), value: (r) => `${r.appl_type} ${r.appl_no}` },
+      { key: "drug_names", label: t("col.product"), value: (r) => (r.drug_names || []).join("; ") },
+      { key: "marketing_status", label: t("col.status"), value: (r) => (r.marketing_status || []).join("; ") },
+    ], answer.applications || [], { id: "firm-applications", exportName: "applications.csv" })),
+    card(t("firm.signals"), table(siteSignalColumns(), signals.by_site || [], { id: "firm-signal-sites" }),
+      signalTable(signals.signals || [], "firm-signals"), notes(signals.limits)),
+    card(t("substance.notes"), notes(answer.limits), sourceLine(answer)),
     warnings(answer),
   );
 }
@@ -276,6 +320,12 @@ async function firmPage(name) {
 async function countryPage(iso2, params = new URLSearchParams()) {
   const answer = await api(`countries/${encodeURIComponent(iso2)}?limit=500&scope=${params.get("scope") || "us_human_rx"}`);
   const rows = answer.substances?.items || [];
+  const [share, dmfs, signals] = [answer.api_share || {}, answer.dmfs || {}, answer.quality_signals || {}];
+  const perYear = {};
+  for (const r of signals.by_year || []) perYear[r.year] = (perYear[r.year] || 0) + r.signals;
+  // registered API sites with quality signals, the most signals first
+  const total = (s) => (s.warning_letter || 0) + (s.form_483 || 0) + (s.compliance_action || 0);
+  const strained = (answer.api_sites?.sites || []).filter((s) => total(s) > 0).sort((a, b) => total(b) - total(a));
   fill(view,
     h("h1", {}, countryName(answer.country.iso2), " ", h("span", { class: "muted" }, answer.country.iso2)),
     scopeSelect(params, `#/country/${answer.country.iso2}`),
@@ -283,14 +333,38 @@ async function countryPage(iso2, params = new URLSearchParams()) {
       metric(num(answer.substances_with_sources), t("country.substances")),
       metric(num(answer.substances_only_here), t("country.only_here")),
       metric(num(answer.api_facilities), t("country.api_facilities")),
-      metric(num(answer.facilities), t("country.facilities"))), notes(answer.notes)),
+      metric(num(answer.facilities), t("country.facilities")),
+      metric(pct(share.share), t("country.share"))),
+    notes(answer.notes), sourceLine(share)),
     card(t("country.substance_table"), table([
       { key: "substance", label: t("col.substance"), cell: (r) => substanceLink(r.substance) },
       { key: "sources_here", label: t("col.sources_here"), num: true, cell: (r) => num(r.sources_here) },
       { key: "n_sources", label: t("col.sources"), num: true, cell: (r) => num(r.n_sources) },
       { key: "share", label: t("col.share"), num: true, cell: (r) => pct(r.share) },
+      { key: "single_country", label: t("col.single_country"), value: (r) => (r.single_country ? "✓" : "") },
       { key: "hhi_band", label: t("col.band"), value: (r) => band(r.hhi_band) },
     ], rows, { id: "country-substances", exportName: `${answer.country.iso2}-substances.csv` })),
+    card(t("country.dmfs"), h("div", { class: "metrics" }, metric(num(dmfs.active_type_ii), t("country.dmfs_total"))),
+      drawBars((dmfs.by_year || []).slice(-20).map((r) => ({ label: r.year, value: r.dmfs })), { num, label: t("country.dmfs") }),
+      table([
+        { key: "year", label: t("col.year") }, { key: "dmfs", label: t("col.dmfs"), num: true, cell: (r) => num(r.dmfs) },
+      ], dmfs.by_year || [], { id: "country-dmfs" }), notes(dmfs.limits), sourceLine(dmfs)),
+    card(t("country.signals"), h("p", { class: "note" }, t("country.signals_note")),
+      drawBars(Object.entries(perYear).map(([year, n]) => ({ label: year, value: n })), { num, label: t("country.signals") }),
+      table([
+        { key: "event_type", label: t("col.signal"), value: (r) => SIGNAL_KINDS()[r.event_type] },
+        { key: "fei", label: t("join.fei"), num: true }, { key: "firm name", label: t("join.firm_name"), num: true },
+        { key: "not joined", label: t("join.not_joined"), num: true },
+      ], signals.joined || [], { id: "country-signal-joins" }),
+      table([
+        { key: "year", label: t("col.year") },
+        { key: "event_type", label: t("col.signal"), value: (r) => SIGNAL_KINDS()[r.event_type] },
+        { key: "joined_by", label: t("col.joined_by"), value: (r) => JOINED_BY()[r.joined_by] },
+        { key: "signals", label: t("col.signals"), num: true },
+      ], signals.by_year || [], { id: "country-signal-years", exportName: `${answer.country.iso2}-signals-by-year.csv` }),
+      signalTable(signals.signals || [], "country-signals"), notes(signals.limits), sourceLine(signals)),
+    card(t("country.sites"), table(siteSignalColumns(), strained, { id: "country-sites", exportName: `${answer.country.iso2}-api-sites.csv` }),
+      notes(answer.api_sites?.limits), sourceLine(answer.api_sites)),
     warnings(answer),
   );
 }
@@ -547,6 +621,126 @@ async function biologicsPage(params) {
     warnings(answer));
 }
 
+// FDA shortages per substance, one row per presentation (#/shortages?scope=&critical=true&since=YYYY-MM-DD).
+function shortageFilters(params) {
+  const critical = h("input", { type: "checkbox", id: "critical-input", name: "critical", checked: params.get("critical") === "true" });
+  const since = h("input", { type: "date", id: "since-input", name: "since", value: params.get("since") || "" });
+  const form = h("form", { class: "toolbar", id: "shortage-filters" },
+    critical, h("label", { for: "critical-input" }, t("short.critical")),
+    h("label", { for: "since-input" }, t("short.since")), since, h("button", { type: "submit" }, t("form.show")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams(params);
+    if (critical.checked) next.set("critical", "true"); else next.delete("critical");
+    if (since.value) next.set("since", since.value); else next.delete("since");
+    location.hash = `#/shortages?${next}`;
+  });
+  return form;
+}
+function recoveryText(estimate) {
+  if (!estimate) return "";
+  if (!estimate.from) return estimate.undetermined ? t("short.tbd") : estimate.phrase;
+  const month = (day) => new Intl.DateTimeFormat(locale(), { year: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  const text = estimate.from === estimate.to ? date(estimate.from) : month(estimate.from) === month(estimate.to) ? month(estimate.from) : `${month(estimate.from)} – ${month(estimate.to)}`;
+  return estimate.passed ? t("short.passed", { when: text }) : text;
+}
+function criticality(c) {
+  return [c.eu_union_list ? t("short.eu") : null, c.jp_category ? t("short.jp", { cat: c.jp_category }) : null,
+    c.essential_medicine_countries ? t("short.eml", { n: num(c.essential_medicine_countries) }) : null].filter(Boolean).join(", ");
+}
+
+async function shortagesPage(params) {
+  const query = new URLSearchParams({ scope: params.get("scope") || "us_human_rx" });
+  if (params.get("critical") === "true") query.set("critical", "true");
+  if (params.get("since")) query.set("since", params.get("since"));
+  fill(view, h("h1", {}, t("short.title")), card(null, h("p", {}, t("short.intro"))), scopeSelect(params, "#/shortages"), shortageFilters(params));
+  const answer = await api(`shortages?${query}`);
+  const totals = answer.totals;
+  const files = answer.snapshots.map((f) => `${label("shortsource", f.source)} ${date(f.snapshot)}`).join(", ");
+  add(view,
+    card(null, h("div", { class: "metrics", id: "shortage-metrics" },
+      metric(num(totals.presentations), t("short.presentations")),
+      metric(num(totals.substances), t("short.substances")),
+      metric(num(totals.current), t("short.current")),
+      metric(num(totals.to_be_discontinued), t("short.discontinued")),
+      metric(num(totals.recovery_dated), t("short.recovery_dated"))),
+    h("p", { class: "note", id: "shortage-as-of" }, t("short.as_of", { date: date(answer.as_of), files })),
+    h("p", { class: "note" }, answer.scope_note), notes(answer.filters)),
+    answer.presentations.length ? [
+      card(t("short.by_substance"), table([
+        { key: "substance", label: t("col.substance"), cell: (s) => substanceLink(s.substance) },
+        { key: "presentations", label: t("short.col.presentations"), num: true },
+        { key: "current", label: t("short.col.current"), num: true },
+        { key: "criticality", label: t("short.col.criticality"), value: (s) => criticality(s.criticality) },
+        { key: "n_sources", label: t("col.sources"), num: true },
+        { key: "main_countries", label: t("short.col.countries"), value: (s) => s.main_countries.map((c) => `${countryName(c.country)} ${num(c.sources)}`).join(", ") },
+        { key: "market_scope", label: t("short.col.scope"), value: (s) => t(`scope.${s.market_scope}`) },
+      ], answer.substances, { id: "shortage-substances", exportName: "shortage-substances.csv" })),
+      card(t("short.table"), table([
+        { key: "substance", label: t("col.substance"), value: (r) => r.substances.map((s) => s.substance).join(", "), cell: (r) => r.substances.flatMap((s, i) => [i ? ", " : null, substanceLink(s.substance)]) },
+        { key: "status", label: t("short.col.status"), value: (r) => label("shortstatus", r.status) },
+        { key: "presentation", label: t("short.col.presentation") },
+        { key: "company", label: t("short.col.company") },
+        { key: "first_posted", label: t("short.col.posted"), cell: (r) => date(r.first_posted) },
+        { key: "age_days", label: t("short.col.age"), num: true, cell: (r) => num(r.age_days) },
+        { key: "availability", label: t("short.col.availability") },
+        { key: "recovery", label: t("short.col.recovery"), value: (r) => recoveryText(r.recovery), cell: (r) => h("span", { title: r.recovery?.phrase || "" }, recoveryText(r.recovery)) },
+        { key: "reason", label: t("short.col.reason") },
+        { key: "sources", label: t("short.col.files"), value: (r) => r.sources.map((s) => label("shortsource", s)).join(" + ") },
+      ], answer.presentations, { id: "shortage-table", exportName: "shortages.csv" })),
+    ] : card(null, h("p", { class: "muted" }, t("short.none"))),
+    card(t("short.limits"), notes(answer.limits), warnings(answer)));
+}
+
+// Substances rolled up by ATC therapeutic class (#/classes?level=1..4&scope=).
+function levelSelect(params) {
+  const current = params.get("level") || "3";
+  const select = h("select", { id: "level", name: "level" }, ["1", "2", "3", "4"].map((l) => h("option", { value: l, selected: l === current ? "selected" : null }, t(`classes.level.${l}`))));
+  select.addEventListener("change", () => {
+    const next = new URLSearchParams(params);
+    next.set("level", select.value);
+    location.hash = `#/classes?${next}`;
+  });
+  return h("form", { class: "toolbar" }, h("label", { for: "level" }, t("classes.level")), select);
+}
+function className(row) {
+  if (row.system === "unclassified") return t("classes.unclassified_name");
+  return (state.lang === "ko" && row.name_ko) || row.name_en || row.code;
+}
+
+async function classesPage(params) {
+  const level = params.get("level") || "3";
+  const scope = params.get("scope") || "us_human_rx";
+  fill(view, h("h1", {}, t("classes.title")), card(null, h("p", {}, t("classes.intro"))), levelSelect(params), scopeSelect(params, "#/classes"));
+  const answer = await api(`classes?level=${encodeURIComponent(level)}&scope=${encodeURIComponent(scope)}`);
+  const cover = answer.coverage;
+  const codeLabel = { fda_epc: t("classes.epc_code"), unclassified: t("classes.none_code") };
+  const routes = Object.entries(cover.routes).map(([route, n]) => `${t(`classes.route.${route}`)} ${num(n)}`).join("; ");
+  add(view,
+    card(null, h("div", { class: "metrics", id: "classes-metrics" },
+      metric(num(answer.substances), t("classes.substances")),
+      metric(num(cover.atc), t("classes.atc")),
+      metric(num(cover.fda_epc), t("classes.epc")),
+      metric(num(cover.unclassified), t("classes.unclassified")),
+      metric(num(cover.substances_in_several_classes), t("classes.several"))),
+    h("p", { class: "note", id: "classes-routes" }, t("classes.routes", { routes })),
+    h("p", { class: "note" }, answer.scope_note)),
+    card(t("classes.table", { level: answer.level }), table([
+      { key: "code", label: t("classes.col.class"), value: (r) => codeLabel[r.system] ?? r.code },
+      { key: "name", label: t("classes.col.name"), value: (r) => className(r) },
+      { key: "substances", label: t("classes.col.substances"), num: true, cell: (r) => num(r.substances) },
+      { key: "with_sources", label: t("classes.col.with_sources"), num: true, cell: (r) => num(r.with_sources) },
+      { key: "api_sources", label: t("classes.col.api_sources"), num: true, cell: (r) => num(r.api_sources) },
+      { key: "single_source_share", label: t("classes.col.single"), num: true, cell: (r) => pct(r.single_source_share) },
+      { key: "median_hhi", label: t("classes.col.hhi"), num: true, cell: (r) => num(r.median_hhi) },
+      { key: "top_countries", label: t("classes.col.countries"), value: (r) => r.top_countries.map((c) => `${countryName(c.country)} ${pct(c.share)}`).join(", ") },
+      { key: "current_shortages", label: t("classes.col.shortages"), num: true, cell: (r) => num(r.current_shortages) },
+      { key: "examples", label: t("classes.col.examples"), value: (r) => r.examples.join("; "), cell: (r) => r.examples.flatMap((name, i) => (i ? [", ", substanceLink(name)] : [substanceLink(name)])) },
+    ], answer.rows, { id: "classes-table", exportName: `classes-level-${answer.level}-${answer.scope}.csv` }),
+    h("p", { class: "note" }, answer.definition)),
+    card(t("classes.limits"), notes(answer.limits), notes(answer.notes), warnings(answer)));
+}
+
 // ---------- routing ----------
 const ROUTES = [
   [/^#\/substance\/(.+)$/, (m) => substancePage(decodeURIComponent(m[1]))],
@@ -558,6 +752,8 @@ const ROUTES = [
   [/^#\/opportunities$/, (m, params) => opportunitiesPage(params)],
   [/^#\/approvals$/, (m, params) => approvalsPage(params)],
   [/^#\/biologics$/, (m, params) => biologicsPage(params)],
+  [/^#\/shortages$/, (m, params) => shortagesPage(params)],
+  [/^#\/classes$/, (m, params) => classesPage(params)],
 ];
 
 async function route() {

@@ -65,7 +65,7 @@ export async function drawMap(box, counts, { countryName, num, t }) {
   box.replaceChildren(map, legend);
 }
 
-/** A timeline of shortage records: one bar per record group from first posting to resolution or last update. */
+/** A timeline of shortages: one bar per presentation from first posting to discontinuation or last update. */
 export function drawTimeline(rows, { date, t }) {
   const day = (text) => (text ? Date.parse(`${text.slice(0, 10)}T00:00:00Z`) : NaN);
   const spans = rows.map((r) => ({ ...r, start: day(r.first_posted), end: day(r.discontinued) || day(r.last_update) }))
@@ -79,10 +79,10 @@ export function drawTimeline(rows, { date, t }) {
   const chart = svg("svg", { viewBox: `0 0 ${width} ${spans.length * rowHeight + 24}`, role: "img", "aria-label": t("timeline.label") });
   spans.forEach((r, i) => {
     const top = i * rowHeight;
-    chart.append(svg("text", { x: 0, y: top + 15, "font-size": 11 }, `${r.generic_name.slice(0, 40)} (${r.status})`));
+    chart.append(svg("text", { x: 0, y: top + 15, "font-size": 11 }, `${r.presentation.slice(0, 40)} (${r.status})`));
     const bar = svg("rect", { x: scale(r.start), y: top + 4, width: Math.max(2, scale(r.end || r.start) - scale(r.start)), height: 14,
       fill: r.status === "Current" ? "#b3261e" : "#6baed6" });
-    bar.append(svg("title", {}, `${date(r.first_posted)} – ${date(r.discontinued || r.last_update)}: ${(r.reasons || []).join("; ")}`));
+    bar.append(svg("title", {}, `${r.presentation}, ${date(r.first_posted)} – ${date(r.discontinued || r.last_update)}: ${r.reason || ""}`));
     chart.append(bar);
   });
   const axisY = spans.length * rowHeight + 16;
