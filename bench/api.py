@@ -36,6 +36,7 @@ COUNTRIES_SQL = ("SELECT country FROM core.api_source WHERE country IS NOT NULL 
                  "ORDER BY count(*) DESC LIMIT ?")
 METRIC_PAGES = 50  # pages of 50 rows: the first 2,500 substances by source count
 COUNTRIES = 20  # the countries with the most API sources
+WRK_ENDPOINTS = ("substance", "shortages", "classes", "country")  # each driven by wrk on its own, after the cold pass
 
 
 def free_port() -> int:
@@ -144,7 +145,7 @@ end
 
 
 def wrk_load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, Any] | None:
-    """The same closed-loop load on substance lookups from wrk (Debian), a C client that leaves the cores to
+    """The same closed-loop load on one endpoint's URLs from wrk (Debian), a C client that leaves the cores to
     the server; None when wrk is not installed."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -181,17 +182,17 @@ def main() -> None:
         result = {"clients": args.clients, "seconds": args.seconds, "names": args.names, "workers": args.workers,
                   "cold": asyncio.run(cold_pass(base, urls)),
                   "load": asyncio.run(load(base, urls, args.clients, args.seconds)),
-                  "wrk_substance": wrk_load(base, urls["substance"], args.clients, args.seconds)}
+                  "wrk": {e: wrk_load(base, urls[e], args.clients, args.seconds) for e in WRK_ENDPOINTS}}
     finally:
         server.terminate()
         server.wait(timeout=30)
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    if result["wrk_substance"]:
-        w = result["wrk_substance"]
-        print(f"wrk, substance lookups: {w['requests']} requests, {w['errors']} errors, {w['rps']} req/s, "
-              f"p50 / p95 / p99 {w['p50_ms']} / {w['p95_ms']} / {w['p99_ms']} ms")
+    for endpoint, w in result["wrk"].items():
+        if w:
+            print(f"wrk, {endpoint}: {w['requests']} requests, {w['errors']} errors, {w['rps']} req/s, "
+                  f"p50 / p95 / p99 {w['p50_ms']} / {w['p95_ms']} / {w['p99_ms']} ms")
     for phase in ("cold", "load"):
         print(f"{phase}: endpoint, requests, errors, req/s, p50 / p95 / p99 / max ms")
         for endpoint, s in result[phase].items():

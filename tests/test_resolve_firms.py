@@ -11,6 +11,7 @@ from conftest import run_cli
 from rxatlas.atlas import Atlas
 from rxatlas.resolve.firms import firm_id
 from rxatlas.resolve.mentions import extract_mentions
+from rxatlas.resolve.names import entity_name, normalize
 from rxatlas.warehouse.duck import DuckDBEngine
 
 DMF_KEYS = ["holder", "firm_id", "firm_name", "country", "site_countries", "confidence", "method"]
@@ -115,6 +116,20 @@ def test_one_firm_once_per_substance(atlas: Atlas) -> None:
     vancomycin = atlas.engine.query(
         "SELECT firm_name FROM core.api_source WHERE substance = 'VANCOMYCIN' AND firm_name ILIKE 'zhejiang%'")
     assert vancomycin.num_rows == 1
+
+
+def test_every_api_source_name_finds_its_firm(atlas: Atlas) -> None:
+    """A lookup keys a name as mentions are keyed: a plant or branch name finds the firm it was counted under."""
+    names = atlas.engine.query("SELECT DISTINCT firm_name, firm_id FROM core.api_source").to_pylist()
+    tails = [r for r in names if entity_name(r["firm_name"]).key != normalize(r["firm_name"]).key]
+    missed = [r["firm_name"] for r in tails if r["firm_id"] not in atlas.firm(r["firm_name"]).column("firm_id")
+              .to_pylist()]
+    assert len(tails) >= 10 and not missed, missed
+    def found(name: str) -> set[str]:
+        return set(atlas.firm(name).column("firm_id").to_pylist())
+
+    assert found("Lunan Better Pharmaceutical Co., Ltd. Tancheng Branch") == found("Lunan Better Pharmaceutical "
+                                                                                   "Co., Ltd.")
 
 
 def test_a_national_legal_form_picks_the_firm_of_its_country(atlas: Atlas) -> None:

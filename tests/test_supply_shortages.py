@@ -118,7 +118,12 @@ def test_cli_json_and_api_give_the_same_rows(atlas_db: Path, api_client: TestCli
     result = run_cli("shortages", "--critical", "--since", "2026-06-01", "--db", str(atlas_db), "--json")
     assert result.returncode == 0, result.stderr
     cli = json.loads(result.stdout)
-    api = api_client.get("/api/shortages", params={"critical": "true", "since": "2026-06-01"}).json()
+    api = api_client.get("/api/shortages", params={"critical": "true", "since": "2026-06-01", "limit": 500}).json()
+    pages = api["presentations"]
+    while len(pages) < api["presentations_total"]:
+        pages += api_client.get("/api/shortages", params={"critical": "true", "since": "2026-06-01", "limit": 500,
+                                                          "offset": len(pages)}).json()["presentations"]
+    api["presentations"] = pages
     def rows(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
         return [(r["presentation_key"], r["status"], r["first_posted"], [s["unii"] for s in r["substances"]])
                 for r in answer["presentations"]]

@@ -108,7 +108,7 @@ def opportunities_cmd(
                                                                   r["market_scope_confidence"] == "low" else ""),
                  "score": r["score"], "sources": r["n_sources"],
                  "shortage": r["shortage_status"] or "",
-                 "HHI": r["hhi"], f"{result['home']}": r["home_capability"],
+                 "HHI": "" if r["hhi"] is None else f"{r['hhi']:,.0f}", f"{result['home']}": r["home_capability"],
                  "home firms": ", ".join(s["firm"] for s in r["home_sources"])} for r in result["opportunities"]],
                title=f"opportunities for {result['home']} ({result['basis']})")
     out.print(f"[dim]{INFERRED}[/dim]")

@@ -9,7 +9,7 @@ import pyarrow as pa
 from rxatlas.approvals.register import english_names
 from rxatlas.errors import InputError
 from rxatlas.resolve.firms import legal_compatible
-from rxatlas.resolve.names import normalize
+from rxatlas.resolve.names import entity_name
 from rxatlas.warehouse.engine import Engine
 
 # Short source names users type, and the mention roles they cover (a role name is accepted as well).
@@ -57,7 +57,7 @@ def find_firms(engine: Engine, name: str) -> pa.Table:
 
     A Korean name in the Korean firm register is looked up by its English name (셀트리온: Celltrion, Inc.).
     """
-    normal = normalize(next(iter(english_names(name)), name))
+    normal = entity_name(next(iter(english_names(name)), name))
     key, legal = normal.key, " ".join(normal.legal_forms) or None
     if not key:
         raise InputError(f"{name!r} has no letters or digits to match; give a firm name")

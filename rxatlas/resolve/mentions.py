@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 from sqlglot import exp
 
-from rxatlas.resolve.names import HolderParts, distinctive_tokens, normalize, parse_holder
+from rxatlas.resolve.names import HolderParts, distinctive_tokens, entity_name, parse_holder
 from rxatlas.warehouse.engine import Engine
 
 MENTIONS_TABLE = "resolve_mention_base"
@@ -136,7 +136,7 @@ def name_keys(names: list[str]) -> pa.Table:
                                      "legal_form": [], "name_note": []}
     for name in names:
         parts = parse_holder(name)
-        normal = normalize(parts.entity)
+        normal = entity_name(name)
         rows["mention_name"].append(name)
         rows["name_key"].append(normal.key or None)
         rows["tokens"].append(list(normal.tokens))

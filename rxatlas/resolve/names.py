@@ -331,6 +331,12 @@ def normalize(name: str) -> NormalName:
     return NormalName(name, " ".join(kept), tuple(kept), tuple(found))
 
 
+def entity_name(name: str) -> NormalName:
+    """The normalised name of the legal entity a firm name names (plant, site, DBA and division tails set aside),
+    as firm mentions are keyed."""
+    return normalize(parse_holder(name).entity)
+
+
 def distinctive_tokens(name: NormalName | str) -> tuple[str, ...]:
     """The tokens of a name that tell firms apart (generic business words, numbers and initials left out)."""
     norm = normalize(name) if isinstance(name, str) else name

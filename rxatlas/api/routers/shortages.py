@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from rxatlas.api.models import Answer, IsoDate, Scope
+from rxatlas.api.models import MAX_LIMIT, Answer, IsoDate, Offset, Scope
 from rxatlas.api.state import AtlasState, state_of
+from rxatlas.atlas import Atlas
 from rxatlas.supply.shortages import TABLES
 
 router = APIRouter(prefix="/api", tags=["shortages"])
@@ -23,8 +24,17 @@ async def shortages(
     scope: Scope = "us_human_rx",
     since: Annotated[IsoDate | None, Query(description="Only presentations posted or updated on or after this "
                                                        "date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Presentations per page.")] = 100,
+    offset: Offset = 0,
 ) -> Response:
-    """Substances with FDA shortages, each presentation once (the openFDA and FDA database copies merged), with
-    status, age, recovery estimate, criticality, API sources, market scope, file snapshots and limits."""
-    return await state.answer(("shortages", critical, scope, since), TABLES,
-                              lambda atlas: atlas.shortages(critical, scope, since))
+    """Substances with FDA shortages (all of them), and one page of the presentations, each once (the openFDA and
+    FDA database copies merged), with status, age, recovery estimate, criticality, API sources, market scope, file
+    snapshots and limits; `presentations_total` counts every presentation."""
+
+    def compute(atlas: Atlas) -> dict[str, Any]:
+        answer = atlas.shortages(critical, scope, since)
+        rows = answer.pop("presentations")
+        return {**answer, "presentations": rows[offset:offset + limit], "presentations_total": len(rows),
+                "limit": limit, "offset": offset}
+
+    return await state.answer(("shortages", critical, scope, since, limit, offset), TABLES, compute)

@@ -654,7 +654,12 @@ async function shortagesPage(params) {
   if (params.get("critical") === "true") query.set("critical", "true");
   if (params.get("since")) query.set("since", params.get("since"));
   fill(view, h("h1", {}, t("short.title")), card(null, h("p", {}, t("short.intro"))), scopeSelect(params, "#/shortages"), shortageFilters(params));
+  query.set("limit", "500");
   const answer = await api(`shortages?${query}`);
+  while (answer.presentations.length < answer.presentations_total) {  // the API pages presentations
+    query.set("offset", String(answer.presentations.length));
+    answer.presentations.push(...(await api(`shortages?${query}`)).presentations);
+  }
   const totals = answer.totals;
   const files = answer.snapshots.map((f) => `${label("shortsource", f.source)} ${date(f.snapshot)}`).join(", ");
   add(view,
