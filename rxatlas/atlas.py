@@ -82,6 +82,7 @@ class Atlas:
     def __init__(self, db: str | Path | None = None) -> None:
         self.path = settings.db_path(db)
         self._engine: DuckDBEngine | None = None
+        self._source_rows: tuple[date, list[dict[str, Any]]] | None = None  # SOURCES_SQL, read once a day
 
     @property
     def engine(self) -> DuckDBEngine:
@@ -95,6 +96,7 @@ class Atlas:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        self._source_rows = None
 
     def __enter__(self) -> Atlas:
         return self
@@ -133,10 +135,17 @@ class Atlas:
                 f"SELECT DISTINCT source FROM meta.lineage WHERE table_name IN ({placeholders})", derived)}
         return sorted(s for s in found if s)
 
+    def _sources(self) -> list[dict[str, Any]]:
+        """The rows of SOURCES_SQL, copied; read once a day while the atlas is open (an answer and its
+        staleness warning both need them; ages count from today)."""
+        today = date.today()
+        if self._source_rows is None or self._source_rows[0] != today:
+            self._source_rows = (today, self.engine.rows(SOURCES_SQL))
+        return [dict(r) for r in self._source_rows[1]]
+
     def stale_sources(self, source_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """The sources (of those given, default all) whose snapshot is older than their refresh interval."""
-        return [r for r in self.engine.rows(SOURCES_SQL)
-                if r["stale"] and (source_ids is None or r["source"] in source_ids)]
+        return [r for r in self._sources() if r["stale"] and (source_ids is None or r["source"] in source_ids)]
 
     def summary(self) -> dict[str, Any]:
         """Headline figures of the whole atlas: source facts, firms, facilities and DMF holder countries."""
@@ -198,7 +207,7 @@ class Atlas:
         days (of the oldest) and staleness."""
         behind = set(self.sources_behind(tables))
         return [{k: s[k] for k in ("source", "title", "snapshot", "newest_snapshot", "age_days", "stale")}
-                for s in self.engine.rows(SOURCES_SQL) if s["source"] in behind]
+                for s in self._sources() if s["source"] in behind]
 
     def substance(self, name: str) -> dict[str, Any]:
         """Where a substance is made: API sources by country, concentration, who markets it, shortages, signals."""

@@ -1,6 +1,8 @@
 """The package as a user gets it: sdist and wheel built, the wheel installed in a fresh virtual environment with
 the locked versions of the dependencies it declares (and nothing else), then the installed command builds the atlas
-and answers questions from it.
+and answers questions from it. It builds from the lean copy of the snapshot (tests/lean_mirror.py): every source
+file, so every reader, model and step (and the dependency each needs) runs, on fewer rows; the full build is the
+session atlas's.
 
 The fresh environment shares nothing with the development one: uv (pip would take 20 s more) installs the wheel and
 exactly the distributions its Requires-Dist reach, walked through the installed metadata, at the versions of
@@ -22,7 +24,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.conftest import DATA, ROOT
+from rxatlas.sources import all_sources
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +94,8 @@ def test_sdist_and_wheel_hold_every_file_the_package_reads(built: tuple[Path, Pa
     assert wanted - in_sdist == set()
 
 
-def test_installed_wheel_builds_the_atlas_and_answers(built: tuple[Path, Path], tmp_path: Path) -> None:
+def test_installed_wheel_builds_the_atlas_and_answers(built: tuple[Path, Path], tmp_path: Path,
+                                                     lean_mirror: Path) -> None:
     _, wheel = built
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -106,7 +110,7 @@ def test_installed_wheel_builds_the_atlas_and_answers(built: tuple[Path, Path], 
 
     db = tmp_path / "atlas.duckdb"
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "RXATLAS_DB": str(db),
-           "RXATLAS_CACHE": str(tmp_path / "cache"), "RXATLAS_MIRROR": str(DATA)}
+           "RXATLAS_CACHE": str(tmp_path / "cache"), "RXATLAS_MIRROR": str(lean_mirror)}
 
     def run(*args: str) -> str:
         result = subprocess.run([str(rxatlas), *args], capture_output=True, text=True, env=env, cwd=tmp_path,
@@ -114,7 +118,10 @@ def test_installed_wheel_builds_the_atlas_and_answers(built: tuple[Path, Path], 
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    run("build")
+    report = json.loads(run("build", "--json"))
+    in_mirror = {s.id for s in all_sources() if any(any(lean_mirror.glob(f.mirror_glob)) for f in s.files)}
+    assert {s["source"] for s in report["sources"] if any(s["rows"].values())} == in_mirror
+    assert {s["status"] for s in report["steps"]} <= {"ok", "skipped"}
     substance = json.loads(run("substance", "atorvastatin", "--json"))
     assert substance["match"] == "unique" and substance["api_sources"]
     assert "us-biosecure-ndaa-2026" in {p["id"] for p in json.loads(run("policy", "list", "--json"))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,17 +53,26 @@ def parse_source(
     return buffers
 
 
-def _create_or_extend(engine: Engine, raw: str, arrow: pa.Table) -> None:
+def _create_or_extend(engine: Engine, raw: str, arrow: pa.Table) -> bool:
+    """Create the raw table, or add the columns it lacks; tell whether it was created (so it holds no rows)."""
     if not engine.exists(raw):
         engine.register("_incoming", arrow.slice(0, 0))
         engine.execute(f"CREATE TABLE {raw} AS SELECT *, NULL::VARCHAR AS _load_id FROM _incoming")
         engine.unregister("_incoming")
-        return
+        return True
     have = set(engine.columns(raw))
     for field in arrow.schema:
         if field.name not in have:
             duck = _DUCK_TYPES.get(field.name) or _duck_type(field.type)
             engine.execute(f'ALTER TABLE {raw} ADD COLUMN "{field.name}" {duck}')
+    return False
+
+
+def _insert(engine: Engine, table: str, rows: list[list[Any]]) -> None:
+    """Insert rows in one statement (on Spark one write of the table, not one per row)."""
+    if rows:
+        values = ", ".join("(" + ", ".join("?" for _ in row) + ")" for row in rows)
+        engine.execute(f"INSERT INTO {table} VALUES {values}", [value for row in rows for value in row])
 
 
 def _duck_type(kind: pa.DataType) -> str:
@@ -79,17 +89,17 @@ def store(engine: Engine, source: Source, files: Mapping[str, LocalFile], buffer
     engine.execute("BEGIN TRANSACTION")
     engine.execute("INSERT INTO meta.loads VALUES (?, ?, ?, ?)",
                    [load_id, source.id, datetime.now(UTC).replace(tzinfo=None), __version__])
-    for f in files.values():
-        engine.execute("INSERT INTO meta.files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [load_id, source.id, f.spec.name, f.path.name, f.origin, f.sha256, f.size, f.snapshot])
+    _insert(engine, "meta.files", [[load_id, source.id, f.spec.name, f.path.name, f.origin, f.sha256, f.size,
+                                     f.snapshot] for f in files.values()])
+    table_rows: list[list[Any]] = []
     for name, buffer in buffers.items():
         raw = f"raw.{source.raw_name(name)}"
         if not len(buffer) and not engine.exists(raw):
             continue  # e.g. an optional file was absent: no table, so models reading it are skipped
         arrow = buffer.to_arrow()
-        _create_or_extend(engine, raw, arrow)
+        created = _create_or_extend(engine, raw, arrow)
         counts = {c["values"]: c["counts"] for c in pc.value_counts(arrow.column("_snapshot")).to_pylist()}
-        if counts:
+        if counts and not created:  # a reload of a snapshot replaces it
             placeholders = ", ".join("?" for _ in counts)
             engine.execute(f"DELETE FROM {raw} WHERE _snapshot IN ({placeholders})", list(counts))
         engine.register("_incoming", arrow)
@@ -99,9 +109,9 @@ def store(engine: Engine, source: Source, files: Mapping[str, LocalFile], buffer
             f"CREATE OR REPLACE VIEW latest.{source.raw_name(name)} AS SELECT * FROM {raw} "
             f"WHERE _snapshot = (SELECT max(_snapshot) FROM {raw})"
         )
-        for snap, rows in (counts or {None: 0}).items():
-            engine.execute("INSERT INTO meta.tables VALUES (?, ?, ?, ?, ?)",
-                           [load_id, source.id, source.raw_name(name), snap, rows])
+        table_rows += [[load_id, source.id, source.raw_name(name), snap, rows]
+                       for snap, rows in (counts or {None: 0}).items()]
+    _insert(engine, "meta.tables", table_rows)
     engine.execute("DELETE FROM meta.source_catalog WHERE source = ?", [source.id])
     engine.execute(
         "INSERT INTO meta.source_catalog VALUES (?, ?, ?, ?, ?, ?, ?)",
