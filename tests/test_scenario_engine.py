@@ -163,6 +163,17 @@ def test_scenarios_default_to_us_prescription_apis(engine: DuckDBEngine) -> None
     assert {scopes[s["unii"]] for s in default["substances"]} == {"us_human_rx"}
 
 
+def test_firm_exit_of_a_large_sterile_injectable_maker_leaves_substances_without_a_source(
+        engine: DuckDBEngine) -> None:
+    """Lonza (drug substance of sterile injectables, biologics above all) leaving with its affiliates."""
+    result = run(engine, _scenario(m={"type": "firm_exit", "firms": ["Lonza AG"], "include_affiliates": True}))
+    orphaned = {s["substance"] for s in result["substances"] if s["sources_before"] and s["sources_after"] == 0}
+    assert {"IMIGLUCERASE", "BELIMUMAB", "ASFOTASE ALFA", "TRASTUZUMAB"} <= orphaned
+    assert result["summary"]["left_with_sources"]["0"] == len(orphaned) >= 10
+    assert result["summary"]["applications_affected"] > 0
+    assert all(not s["remaining"] for s in result["substances"] if s["substance"] in orphaned)
+
+
 def test_firm_exit_takes_out_a_supplier_and_says_who_remains(engine: DuckDBEngine) -> None:
     result = run(engine, load_scenario(EXAMPLES / "firm-exit-zhejiang-medicine.yaml"))
     lost = _lost(result)
