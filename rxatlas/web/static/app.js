@@ -128,16 +128,18 @@ function table(columns, rows, { id, exportName } = {}) {
 // The market scopes a page can be filtered to (core.market_scope); us_human_rx is every page's default.
 const SCOPES = ["us_human_rx", "us_human_otc", "homeopathic", "veterinary_only", "excipient_or_inactive",
   "nutrient_or_food", "diagnostic_or_device", "not_marketed_in_us", "intermediate", "all"];
-function scopeSelect(params, target) {
-  const current = params.get("scope") || "us_human_rx";
-  const select = h("select", { id: "scope", name: "scope" }, SCOPES.map((s) => h("option", { value: s, selected: s === current ? "selected" : null }, t(`scope.${s}`))));
+// A select of one hash parameter (scope, level, ...): changing it reloads the page with the new value.
+function paramSelect(params, target, name, values, fallback, optionLabel, label) {
+  const current = params.get(name) || fallback;
+  const select = h("select", { id: name, name }, values.map((v) => h("option", { value: v, selected: v === current ? "selected" : null }, optionLabel(v))));
   select.addEventListener("change", () => {
     const next = new URLSearchParams(params);
-    next.set("scope", select.value);
+    next.set(name, select.value);
     location.hash = `${target}?${next}`;
   });
-  return h("form", { class: "toolbar" }, h("label", { for: "scope" }, t("form.scope")), select);
+  return h("form", { class: "toolbar" }, h("label", { for: name }, label), select);
 }
+const scopeSelect = (params, target) => paramSelect(params, target, "scope", SCOPES, "us_human_rx", (s) => t(`scope.${s}`), t("form.scope"));
 
 async function homePage(params = new URLSearchParams()) {
   const intro = card(t("home.title"), h("p", {}, t("home.intro")));
@@ -698,16 +700,7 @@ async function shortagesPage(params) {
 }
 
 // Substances rolled up by ATC therapeutic class (#/classes?level=1..4&scope=).
-function levelSelect(params) {
-  const current = params.get("level") || "3";
-  const select = h("select", { id: "level", name: "level" }, ["1", "2", "3", "4"].map((l) => h("option", { value: l, selected: l === current ? "selected" : null }, t(`classes.level.${l}`))));
-  select.addEventListener("change", () => {
-    const next = new URLSearchParams(params);
-    next.set("level", select.value);
-    location.hash = `#/classes?${next}`;
-  });
-  return h("form", { class: "toolbar" }, h("label", { for: "level" }, t("classes.level")), select);
-}
+const levelSelect = (params) => paramSelect(params, "#/classes", "level", ["1", "2", "3", "4"], "3", (l) => t(`classes.level.${l}`), t("classes.level"));
 function className(row) {
   if (row.system === "unclassified") return t("classes.unclassified_name");
   return (state.lang === "ko" && row.name_ko) || row.name_en || row.code;
