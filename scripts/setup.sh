@@ -21,12 +21,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# uv (its locked version, installed by pip) installs the locked dependencies in half the time pip takes.
 if ! cmp -s requirements.lock .venv/.installed-lock 2>/dev/null; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.lock
+  .venv/bin/python -m pip install --quiet "$(grep '^uv==' requirements.lock)"
+  .venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.lock
   cp requirements.lock .venv/.installed-lock
 fi
-.venv/bin/python -m pip install --quiet --no-deps -e .
+.venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e .
 # The web app's offline map files (npm packages pinned by rxatlas/web/package-lock.json), copied into
 # rxatlas/web/static/vendor (not in git) whenever the lock file changed.
 web=rxatlas/web

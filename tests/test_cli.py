@@ -83,8 +83,10 @@ def test_export_writes_readable_files(dmf_atlas: Path, tmp_path: Path, fmt: str)
     (["build", "no_such_source", "--db", "{tmp}/new.duckdb"], "unknown source(s) ['no_such_source']; choose from "),
     (["build", "fda_dmf", "--db", "{tmp}/new.duckdb", "--mirror", "{tmp}/nowhere"],
      "mirror folder {tmp}/nowhere does not exist; pass --mirror with a folder of snapshots"),
+    (["build", "fda_dmf", "--engine", "hadoop", "--db", "{tmp}/new.duckdb"],
+     "unknown engine 'hadoop'; use one of duckdb, spark (--engine or RXATLAS_ENGINE)"),
     (["sql", "--db", "{db}", "SELECT no_such_column FROM core.dmf"], "query failed: Binder Error: "),
-], ids=["missing atlas", "unknown format", "unknown source", "missing mirror", "bad query"])
+], ids=["missing atlas", "unknown format", "unknown source", "missing mirror", "unknown engine", "bad query"])
 def test_errors_exit_1_with_one_sentence(dmf_atlas: Path, tmp_path: Path, args: list[str], message: str) -> None:
     values = {"tmp": str(tmp_path), "db": str(dmf_atlas)}
     result = run_cli(*(a.format(**values) for a in args))

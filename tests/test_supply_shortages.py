@@ -14,7 +14,9 @@ from conftest import run_cli
 from fastapi.testclient import TestClient
 
 from rxatlas.atlas import Atlas
+from rxatlas.supply.classes import SUBSTANCES_SQL as CLASS_SUBSTANCES_SQL
 from rxatlas.supply.recovery import recovery
+from rxatlas.supply.vulnerability import signals
 
 
 def _by_ndc(answer: dict[str, Any], ndc: str) -> list[dict[str, Any]]:
@@ -61,7 +63,32 @@ def test_no_presentation_is_counted_twice(every_scope: dict[str, Any]) -> None:
     assert under == {(x["unii"], r["presentation_key"]) for r in every_scope["presentations"]
                      for x in r["substances"]}
     assert len(under) > len(listed)
-    assert totals["current"] + totals["to_be_discontinued"] + totals["resolved"] == totals["presentations"]
+    assert (totals["current"] + totals["current_only_in_older_file"] + totals["to_be_discontinued"]
+            + totals["resolved"]) == totals["presentations"]
+    assert 0 < totals["current_only_in_older_file"] < 50  # current in the older export, absent from the newer file
+
+
+def test_presentation_table_is_the_one_current_shortage_definition(atlas_db: Path,
+                                                                    every_scope: dict[str, Any]) -> None:
+    # core.shortage_presentation holds the answer's merged presentations, one row per (presentation, moiety);
+    # the market scope, classes and the vulnerability score all read their current shortages from it.
+    with Atlas(atlas_db) as atlas:
+        engine = atlas.engine
+        rows = engine.rows("SELECT presentation_key, unii, current FROM core.shortage_presentation")
+        current = {r["unii"] for r in rows if r["current"] and r["unii"]}
+        linked = sorted({r["unii"] for r in rows if r["unii"]})
+        scored = {s["unii"] for s in signals(engine, linked) if any(p["current"] for p in s["shortage_presentations"])}
+        classed = {r["unii"] for r in engine.rows(CLASS_SUBSTANCES_SQL.format(ndc_classes=""), ["all", "all"])
+                   if r["shortage"]}
+        scoped = {r["unii"] for r in engine.rows(
+            "SELECT unii FROM core.market_scope WHERE scope_evidence LIKE 'FDA shortage posting (current)%'")}
+    assert Counter((r["presentation_key"], r["unii"]) for r in rows).most_common(1)[0][1] == 1
+    assert len({r["presentation_key"] for r in rows}) == every_scope["merge"]["presentations"]
+    assert {(r["unii"], r["presentation_key"]) for r in rows if r["unii"]} == {
+        (x["unii"], r["presentation_key"]) for r in every_scope["presentations"] for x in r["substances"]}
+    assert current and scored == classed == current and scoped <= current
+    per_substance = Counter(r["unii"] for r in rows if r["current"] and r["unii"])
+    assert {s["unii"]: s["current"] for s in every_scope["substances"] if s["current"]} == per_substance
 
 
 def test_recovery_estimate_of_a_current_shortage(every_scope: dict[str, Any]) -> None:

@@ -20,10 +20,14 @@ from rxatlas.watch import lists
 
 
 @pytest.fixture(scope="module")
-def watch_db(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An atlas of the older and the real DMF list, UNII names and the 1260H list, with a portfolio watch list."""
+def watch_db(data_dir: Path, lean_mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An atlas of the older and the real DMF list, UNII names and the 1260H list, with a portfolio watch list.
+
+    The UNII names are the lean snapshot's (every name of the focus substances, atorvastatin and metformin among
+    them): the alerts compare DMF quarters, and the whole UNII file only costs time here."""
     folder = tmp_path_factory.mktemp("watch")
-    mirror = mirror_with(data_dir, folder / "mirror", "fda_dmf", "fda_unii", "dod_1260h", "ofac_sdn")
+    mirror = mirror_with(data_dir, folder / "mirror", "fda_dmf", "dod_1260h", "ofac_sdn")
+    (mirror / "fda_unii").symlink_to(lean_mirror / "fda_unii", target_is_directory=True)
     db = folder / "atlas.duckdb"
     build(["fda_dmf", "fda_unii", "dod_1260h", "ofac_sdn"], db=db, mirror=str(mirror), cache=folder / "cache")
     portfolio = folder / "portfolio.csv"

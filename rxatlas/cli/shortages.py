@@ -56,7 +56,9 @@ def shortages_cmd(
         return
     totals = found["totals"]
     out.print(f"{totals['presentations']:,} presentations of {totals['substances']:,} substances in FDA shortage "
-              f"files as of {found['as_of']}: {totals['current']:,} current, {totals['to_be_discontinued']:,} to be "
+              f"files as of {found['as_of']}: {totals['current']:,} current (and "
+              f"{totals['current_only_in_older_file']:,} current only in the older file), "
+              f"{totals['to_be_discontinued']:,} to be "
               f"discontinued, {totals['resolved']:,} resolved; {totals['recovery_dated']:,} with a dated recovery "
               "estimate")
     show_table([{"substance": s["substance"], "presentations": s["presentations"], "current": s["current"],

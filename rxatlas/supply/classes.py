@@ -26,8 +26,8 @@ from rxatlas.supply.scope import ALL, check_scope, scope_note
 from rxatlas.warehouse.engine import Engine
 
 TABLES = frozenset({"core.market_scope", "core.substance_criticality", "core.pharm_class", "core.name_substance",
-                    "core.substance_metrics", "core.api_source", "core.shortage", "core.essential_medicine",
-                    "core.ndc_product"})
+                    "core.substance_metrics", "core.api_source", "core.shortage_presentation",
+                    "core.essential_medicine", "core.ndc_product"})
 CODE_LENGTH = {1: 1, 2: 3, 3: 4, 4: 5}
 LEVEL_OF = {length: level for level, length in CODE_LENGTH.items()}
 DEFAULT_LEVEL = 3
@@ -38,9 +38,9 @@ ATC_SOURCE = "WHO Collaborating Centre for Drug Statistics Methodology, ATC/DDD 
 # GEM codes are typed by hand: a letter O where a digit belongs (CO1DA for C01DA) is read as a zero.
 _DIGIT_SLOTS = (1, 2, 5, 6)
 
-# One row per substance of the scope with its class evidence, supply metrics and whether a current FDA shortage
-# names it. Shortages link as in the shortages answer (rxatlas.supply.shortages): by the generic name's moiety or by
-# an openFDA UNII of the exact form.
+# One row per substance of the scope with its class evidence, supply metrics and whether it has a current FDA
+# shortage presentation (core.shortage_presentation: the shortage files merged and linked as the shortages answer
+# merges and links them).
 SUBSTANCES_SQL = """
 WITH labelled AS (
     SELECT n.unii, p.pharm_class
@@ -51,13 +51,7 @@ WITH labelled AS (
 ), epc AS (
     SELECT unii, list(DISTINCT pharm_class ORDER BY pharm_class) AS classes FROM labelled GROUP BY unii
 ), current_shortage AS (
-    SELECT n.unii FROM core.shortage AS s
-    JOIN core.name_substance AS n ON n.origin = 'shortage' AND n.kind = 'api' AND n.name = s.generic_name
-    WHERE s.status = 'Current'
-    UNION
-    SELECT n.unii FROM core.shortage AS s, UNNEST(s.uniis) AS u(form_unii)
-    JOIN core.name_substance AS n ON n.origin = 'unii' AND n.kind = 'api' AND n.name = u.form_unii
-    WHERE s.status = 'Current'
+    SELECT unii FROM core.shortage_presentation WHERE current AND unii IS NOT NULL
 ), firms AS (
     SELECT unii, list(DISTINCT firm_id) AS firm_ids FROM core.api_source GROUP BY unii
 )
@@ -280,8 +274,9 @@ def classes(engine: Engine, level: int = DEFAULT_LEVEL, scope: str | None = None
             "the NDC directory substances never in shortage get none",
             f"class names: {ATC_SOURCE} (rxatlas/supply/data/atc_classes.csv); a group without a curated name "
             "shows its code",
-            "current shortages: substances with an FDA shortage record of status Current, linked by generic name "
-            "or openFDA UNII as in the substance answer",
+            "current shortages: substances with a presentation the newest FDA shortage file lists as Current "
+            "(core.shortage_presentation: both files merged per presentation, linked by generic name or openFDA "
+            "UNII as in the shortages answer)",
         ],
         "notes": [COUNT_NOTE] + ([] if chosen == ALL else [
             "the scope is every substance of the supply map with that market scope, with or without a qualified "

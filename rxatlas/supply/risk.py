@@ -17,8 +17,9 @@ from rxatlas.warehouse.engine import Engine
 # A portfolio depends on a country for a substance when that country holds at least half of its sources.
 DEPENDENCE_SHARE = 0.5
 # The warehouse tables risk and opportunity answers read (for provenance and stale-source warnings).
-RISK_TABLES = frozenset({"core.substance_metrics", "core.api_source", "core.shortage", "core.compliance_event",
-                         "core.substance_criticality", "core.name_substance", "core.market_scope"})
+RISK_TABLES = frozenset({"core.substance_metrics", "core.api_source", "core.shortage", "core.shortage_presentation",
+                         "core.compliance_event", "core.substance_criticality", "core.name_substance",
+                         "core.market_scope"})
 METRIC_COLUMNS = ("market_scope", "market_scope_confidence", "n_sources", "n_countries", "effective_suppliers",
                   "hhi", "hhi_band", "country_shares", "single_source", "single_country", "china_share", "india_share",
                   "unknown_country_sources")

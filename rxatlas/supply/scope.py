@@ -79,14 +79,10 @@ WITH universe AS (
     FROM core.name_substance AS s JOIN core.biologic AS b ON b.proper_name = s.name
     WHERE s.origin = 'biologic' AND s.kind = 'api' AND s.unii IS NOT NULL
     GROUP BY s.unii
-), shortage_names AS (
-    SELECT unii, name FROM core.name_substance WHERE origin IN ('shortage', 'unii') AND kind = 'api'
 ), shortage_facts AS (
-    SELECT n.unii, count(*) AS current_shortages, min(s.generic_name) AS example
-    FROM core.shortage AS s
-    JOIN shortage_names AS n ON n.name = s.generic_name OR list_contains(s.uniis, n.name)
-    WHERE s.status = 'Current'
-    GROUP BY n.unii
+    SELECT unii, count(*) AS current_shortages, min(generic_name) AS example
+    FROM core.shortage_presentation WHERE current AND unii IS NOT NULL
+    GROUP BY unii
 ), listing_facts AS (
     SELECT unii,
            count(*) FILTER (WHERE category = 'homeopathic') AS homeopathic,
@@ -280,7 +276,7 @@ def steps() -> list[Step]:
     """The build step deciding each substance's market scope (core.market_scope)."""
     return [Step("market_scope",
                  frozenset({"core.source_evidence", "core.name_substance", "core.dmf_substance",
-                            "core.substance_name", "core.product", "core.biologic", "core.shortage",
+                            "core.substance_name", "core.product", "core.biologic", "core.shortage_presentation",
                             "core.bulk_ingredient"}),
                  frozenset({"core.market_scope"}), build_market_scope, kind="python",
                  optional_inputs=frozenset({"core.ndc_product"}))]

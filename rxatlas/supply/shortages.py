@@ -7,12 +7,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rxatlas.errors import InputError
 from rxatlas.supply.recovery import recovery
 from rxatlas.supply.scope import in_scope, scope_note
 from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.steps import Step
+
+if TYPE_CHECKING:  # the build step needs pyarrow; answers do not
+    import pyarrow as pa
 
 TABLES = frozenset({"core.shortage", "core.name_substance", "core.market_scope", "core.substance_metrics",
                     "core.substance_criticality"})
@@ -20,18 +24,22 @@ TABLES = frozenset({"core.shortage", "core.name_substance", "core.market_scope",
 STATUS_ORDER = ("Current", "To Be Discontinued", "Resolved")
 MAIN_COUNTRIES = 3
 BY_UNII, BY_NAME = "openFDA UNII", "generic name mapping"
+# The merged values core.shortage_presentation keeps of each presentation.
+PRESENTATION_COLUMNS = ("generic_name", "presentation", "company", "package_ndc", "status", "current", "first_posted",
+                        "last_update", "in_newest_file", "sources")
 
 # Every shortage record (or, given a UNII, the records of the presentations linked to it) with the moieties it
 # links to: by the UNII codes openFDA gives (of the exact form) and by its generic name (the only link of the DSC
 # export's records, which carry no UNII). ndc11 writes the package NDC as 11 digits (5-4-2), so the 4-4-2, 5-3-2
-# and 5-4-1 spellings of one package meet; as_of is the date of the newest shortage file.
+# and 5-4-1 spellings of one package meet; as_of is the date of the newest shortage file. The shortage_presentation
+# build step runs it on Spark too, which refuses an untyped NULL parameter: hence the casts.
 RECORDS_SQL = """
 WITH by_unii AS (
     SELECT s._file, s._line, list(DISTINCT n.unii ORDER BY n.unii) AS uniis
-    FROM core.shortage AS s, UNNEST(s.uniis) AS u(form_unii)
-    JOIN core.name_substance AS n ON n.origin = 'unii' AND n.kind = 'api' AND n.name = u.form_unii
+    FROM (SELECT _file, _line, unnest(uniis) AS form_unii FROM core.shortage) AS s
+    JOIN core.name_substance AS n ON n.origin = 'unii' AND n.kind = 'api' AND n.name = s.form_unii
     WHERE n.unii IS NOT NULL
-    GROUP BY ALL
+    GROUP BY s._file, s._line
 ), by_name AS (
     SELECT name, list(DISTINCT unii ORDER BY unii) AS uniis
     FROM core.name_substance WHERE origin = 'shortage' AND kind = 'api' AND unii IS NOT NULL
@@ -42,7 +50,7 @@ WITH by_unii AS (
            s.reason, s.related_info, s.initial_posting_date AS posted, s.update_date AS updated,
            s.discontinued_date AS discontinued, s.therapeutic_categories,
            coalesce(u.uniis, []) AS by_unii, coalesce(n.uniis, []) AS by_name,
-           CASE WHEN regexp_full_match(trim(s.package_ndc), '\\d{1,5}-\\d{1,4}-\\d{1,2}')
+           CASE WHEN regexp_matches(trim(s.package_ndc), '^\\d{1,5}-\\d{1,4}-\\d{1,2}$')
                 THEN lpad(split_part(trim(s.package_ndc), '-', 1), 5, '0')
                      || lpad(split_part(trim(s.package_ndc), '-', 2), 4, '0')
                      || lpad(split_part(trim(s.package_ndc), '-', 3), 2, '0') END AS ndc11
@@ -53,7 +61,8 @@ WITH by_unii AS (
 SELECT *, (SELECT max(_snapshot) FROM core.shortage) AS as_of
 FROM records
 WHERE CAST(? AS VARCHAR) IS NULL OR ndc11 IS NULL
-   OR ndc11 IN (SELECT ndc11 FROM records WHERE list_contains(by_unii, ?) OR list_contains(by_name, ?))
+   OR ndc11 IN (SELECT ndc11 FROM records
+                WHERE list_contains(by_unii, CAST(? AS VARCHAR)) OR list_contains(by_name, CAST(? AS VARCHAR)))
 ORDER BY snapshot DESC, source, line
 """
 # The substances shortage records can link to, with what the atlas knows of their supply and criticality.
@@ -123,6 +132,7 @@ def _merge(records: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
         "therapeutic_categories": lead["therapeutic_categories"] or [],
         "sources": sorted({r["source"] for r in records}),
         "in_newest_file": newest == as_of,
+        "current": lead["status"] == "Current" and newest == as_of,  # current only in an older file: not now
         "postings": [{"posted": posted, "status": min((r["status"] for r in copies), key=_rank),
                       "updated": max((r["updated"] for r in copies if r["updated"]), default=None),
                       "copies": [{k: r[k] for k in ("source", "line", "status", "updated")} for r in copies]}
@@ -141,6 +151,11 @@ def _grouped(engine: Engine, unii: str | None = None) -> tuple[dict[str, list[di
     return groups, records[0]["as_of"] if records else None
 
 
+def _presentations(groups: dict[str, list[dict[str, Any]]], as_of: date) -> list[dict[str, Any]]:
+    """Each presentation's records merged into one row, under its key."""
+    return [{"key": key, **_merge(group, as_of)} for key, group in groups.items()]
+
+
 def _merged(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every presentation of the shortage files, and what the merge did (records, postings, pairs, snapshots)."""
     groups, as_of = _grouped(engine)
@@ -148,7 +163,7 @@ def _merged(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         raise InputError("the atlas holds no shortage records; build it with the fda_shortages source "
                          "(`rxatlas build`)")
     records = [r for group in groups.values() for r in group]
-    rows = [{"key": key, **_merge(group, as_of)} for key, group in groups.items()]
+    rows = _presentations(groups, as_of)
     postings = [p for row in rows for p in row["postings"]]
     files = {(r["source"], r["file"], r["snapshot"]) for r in records}
     stats = {
@@ -173,6 +188,41 @@ def _merged(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, Any]]:
                   "unlinked": sorted({r["generic_name"] for r in rows if not r["links"]})}
 
 
+def presentation_table(engine: Engine) -> pa.Table:
+    """One row per (presentation, moiety it links to) of the merged shortage files; a presentation linked to no
+    moiety once, with no UNII; no rows when the atlas holds no shortage record."""
+    import pyarrow as pa
+
+    groups, as_of = _grouped(engine)
+    rows = []
+    for row in _presentations(groups, as_of) if as_of else []:
+        flat = {"presentation_key": row["key"], **{k: row[k] for k in PRESENTATION_COLUMNS}}
+        links = sorted(row["links"].items()) or [(None, [])]
+        rows += [{**flat, "unii": unii, "linked_by": how} for unii, how in links]
+    return pa.Table.from_pylist(rows, schema=pa.schema([
+        ("presentation_key", pa.string()), ("unii", pa.string()), ("linked_by", pa.list_(pa.string())),
+        ("generic_name", pa.string()), ("presentation", pa.string()), ("company", pa.string()),
+        ("package_ndc", pa.string()), ("status", pa.string()), ("current", pa.bool_()),
+        ("first_posted", pa.date32()), ("last_update", pa.date32()), ("in_newest_file", pa.bool_()),
+        ("sources", pa.list_(pa.string()))]))
+
+
+def build_shortage_presentation(engine: Engine) -> None:
+    """Write core.shortage_presentation."""
+    engine.register("_shortage_presentation", presentation_table(engine))
+    try:
+        engine.execute("CREATE OR REPLACE TABLE core.shortage_presentation AS SELECT * FROM _shortage_presentation "
+                       "ORDER BY presentation_key, unii")
+    finally:
+        engine.unregister("_shortage_presentation")
+
+
+def steps() -> list[Step]:
+    """The build step merging the shortage files into presentations linked to moieties (core.shortage_presentation)."""
+    return [Step("shortage_presentation", frozenset({"core.shortage", "core.name_substance"}),
+                 frozenset({"core.shortage_presentation"}), build_shortage_presentation, kind="python")]
+
+
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in row.items() if k not in ("links", "key")}, "presentation_key": row["key"]}
 
@@ -185,9 +235,8 @@ def _row(row: dict[str, Any], unii: str) -> dict[str, Any]:
 def substance_shortages(engine: Engine, unii: str) -> list[dict[str, Any]]:
     """The shortage presentations of one substance (every status), most pressing and oldest first."""
     groups, as_of = _grouped(engine, unii)
-    rows = [{"key": key, **_merge(group, as_of)} for key, group in groups.items()
-            if as_of and any(unii in r["by_unii"] or unii in r["by_name"] for r in group)]
-    return sorted((_row(r, unii) for r in rows), key=_order)
+    rows = _presentations(groups, as_of) if as_of else []
+    return sorted((_row(r, unii) for r in rows if unii in r["links"]), key=_order)
 
 
 def _order(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -217,7 +266,7 @@ def _substance(info: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, An
         "n_sources": info["n_sources"], "n_countries": info["n_countries"], "hhi_band": info["hhi_band"],
         "main_countries": info["country_shares"][:MAIN_COUNTRIES],
         "presentations": len(rows),
-        "current": sum(r["status"] == "Current" for r in rows),
+        "current": sum(r["current"] for r in rows),
         "presentation_keys": [r["key"] for r in rows],
     }
 
@@ -299,6 +348,8 @@ def shortages(engine: Engine, critical: bool = False, scope: str | None = "us_hu
             "presentations": len(listed),
             **{status.lower().replace(" ", "_"): sum(r["status"] == status for r in listed)
                for status in STATUS_ORDER},
+            "current": sum(r["current"] for r in listed),  # of the newest file (core.shortage_presentation)
+            "current_only_in_older_file": sum(r["status"] == "Current" and not r["current"] for r in listed),
             "recovery_dated": sum(bool(r["recovery"] and r["recovery"]["from"]) for r in listed),
             "recovery_undetermined": sum(bool(r["recovery"] and r["recovery"]["undetermined"]) for r in listed),
         },
