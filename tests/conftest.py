@@ -90,15 +90,22 @@ def atlas_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the slowest groups first (Spark, the wheel) and the tests of the full atlas last, while it builds."""
+    """Order test files for the workers: the slowest groups first (Spark, the wheel), then the files that need
+    no full atlas, then those that do (largest first), so both workers keep busy while the session atlas builds.
 
-    def rank(item: pytest.Item) -> int:
-        full = "atlas_db" in item.fixturenames
-        if item.get_closest_marker("spark") or (item.get_closest_marker("slow") and not full):
-            return 0
-        return 2 if full else 1
+    `.ci/run` passes --no-loadscope-reorder so that xdist hands out files in this order (by default it sorts them
+    by their number of tests, which started the Spark parity last)."""
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
 
-    items.sort(key=rank)
+    def rank(tests: list[pytest.Item]) -> tuple[int, int]:
+        if any(t.get_closest_marker("spark") or t.get_closest_marker("slow") for t in tests) \
+                and not any("atlas_db" in t.fixturenames for t in tests):
+            return 0, 0
+        return (2, -len(tests)) if any("atlas_db" in t.fixturenames for t in tests) else (1, 0)
+
+    items[:] = [item for tests in sorted(files.values(), key=rank) for item in tests]
 
 
 @pytest.fixture(scope="session")

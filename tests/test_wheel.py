@@ -22,10 +22,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from packaging.requirements import Requirement
 
 from rxatlas.sources import all_sources
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

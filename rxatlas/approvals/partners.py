@@ -12,6 +12,7 @@ from pydantic import Field
 
 from rxatlas.resolve.curated import ISO2, Source
 from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.steps import write_table
 from rxatlas.yamlfile import Strict, data_text, line_of, load_model
 
 PARTNERS_FILE = "rxatlas/approvals/data/partners.yaml"
@@ -84,6 +85,4 @@ def partner_table(path: Path | None = None) -> pa.Table:
 
 def build_approval_partner(engine: Engine) -> None:
     """Write core.approval_partner from the curated file."""
-    engine.register("_approval_partner", partner_table())
-    engine.execute("CREATE OR REPLACE TABLE core.approval_partner AS SELECT * FROM _approval_partner")
-    engine.unregister("_approval_partner")
+    write_table(engine, "core.approval_partner", partner_table())

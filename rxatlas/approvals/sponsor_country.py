@@ -7,6 +7,7 @@ import pyarrow as pa
 from rxatlas.approvals.parents import group_parents
 from rxatlas.resolve.names import legal_form_countries, normalize, weak_legal_form
 from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.steps import write_table
 
 SPONSOR_ROLES = ("application_sponsor", "biologic_applicant")
 SCHEMA = pa.schema([("firm_id", pa.string()), ("country_iso2", pa.string()), ("method", pa.string()),
@@ -89,7 +90,4 @@ def sponsor_countries(engine: Engine) -> pa.Table:
 
 def build_sponsor_country(engine: Engine) -> None:
     """Write core.sponsor_country."""
-    engine.register("_sponsor_country", sponsor_countries(engine))
-    engine.execute("CREATE OR REPLACE TABLE core.sponsor_country AS "
-                   "SELECT * FROM _sponsor_country ORDER BY firm_id")
-    engine.unregister("_sponsor_country")
+    write_table(engine, "core.sponsor_country", sponsor_countries(engine), order_by="firm_id")

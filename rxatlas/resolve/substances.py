@@ -10,7 +10,7 @@ import pyarrow as pa
 from rxatlas.resolve.substance_index import NameIndex, NameRow, close_index, load_index
 from rxatlas.resolve.substance_text import NOISE_ROLES, Vocabulary, looks_systematic, name_key, vocabulary
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import Step
+from rxatlas.warehouse.steps import Step, write_table
 
 KINDS = ("api", "intermediate", "multi", "facility", "other")
 MAPPING_COLUMNS = ("kind", "substance", "unii", "form_unii", "confidence", "method", "evidence", "reason")
@@ -355,14 +355,8 @@ def map_subjects(engine: Engine, subjects: pa.Table | None = None) -> pa.Table:
 def _build_dmf_substance(engine: Engine) -> None:
     mapped = map_subjects(engine, engine.query(
         f"SELECT dmf, subject, {', '.join(_PROVENANCE)} FROM core.dmf ORDER BY dmf"))
-    engine.register("_dmf_substance", mapped)
-    try:
-        engine.execute(
-            "CREATE OR REPLACE TABLE core.dmf_substance AS SELECT dmf, subject, "
-            f"{', '.join(MAPPING_COLUMNS)}, "
-            f"{', '.join(_PROVENANCE)} FROM _dmf_substance")
-    finally:
-        engine.unregister("_dmf_substance")
+    write_table(engine, "core.dmf_substance", mapped,
+                select=f"dmf, subject, {', '.join(MAPPING_COLUMNS)}, {', '.join(_PROVENANCE)}")
 
 
 def steps() -> list[Step]:

@@ -11,6 +11,7 @@ import pyarrow as pa
 from rxatlas.resolve.places import find_places
 from rxatlas.resolve.substances import MAPPING_COLUMNS, map_subjects
 from rxatlas.warehouse.engine import Engine
+from rxatlas.warehouse.steps import write_table
 
 SUBJECT_PLACE_SCHEMA = pa.schema([("dmf", pa.int64()), ("country", pa.string()), ("place", pa.string())])
 # Each origin: the table it reads and the names it holds; a name may list several ingredients (components).
@@ -52,12 +53,9 @@ def build_name_substance(engine: Engine) -> None:
             rows += [{"origin": origin, "name": row["name"], "subject": part} for part in parts if part]
     names = pa.Table.from_pylist(rows, schema=pa.schema(
         [("origin", pa.string()), ("name", pa.string()), ("subject", pa.string())]))
-    engine.register("_name_substance", map_subjects(engine, names))
-    try:
-        engine.execute("CREATE OR REPLACE TABLE core.name_substance AS SELECT origin, name, subject AS component, "
-                       f"{', '.join(MAPPING_COLUMNS)} FROM _name_substance ORDER BY origin, name, component")
-    finally:
-        engine.unregister("_name_substance")
+    write_table(engine, "core.name_substance", map_subjects(engine, names),
+                select=f"origin, name, subject AS component, {', '.join(MAPPING_COLUMNS)}",
+                order_by="origin, name, component")
 
 
 def subject_places(subjects: pa.Table) -> pa.Table:
@@ -76,8 +74,4 @@ def subject_places(subjects: pa.Table) -> pa.Table:
 def build_dmf_subject_place(engine: Engine) -> None:
     """Write core.dmf_subject_place: the site countries active Type II DMF subjects name ("(ITALY)")."""
     subjects = engine.query("SELECT dmf, subject FROM core.dmf WHERE active AND type = 'II' ORDER BY dmf")
-    engine.register("_dmf_subject_place", subject_places(subjects))
-    try:
-        engine.execute("CREATE OR REPLACE TABLE core.dmf_subject_place AS SELECT * FROM _dmf_subject_place")
-    finally:
-        engine.unregister("_dmf_subject_place")
+    write_table(engine, "core.dmf_subject_place", subject_places(subjects))

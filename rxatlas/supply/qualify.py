@@ -14,7 +14,7 @@ from pydantic import field_validator
 
 from rxatlas.errors import InputError
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import Step
+from rxatlas.warehouse.steps import Step, write_table
 from rxatlas.yamlfile import Strict, load_model
 
 CATEGORIES = ("api", "formulation", "finished_form", "intermediate", "homeopathic", "device_or_packaging",
@@ -201,12 +201,8 @@ def classified(engine: Engine, source: str = "dmf") -> pa.Table:
 
 def build_source_evidence(engine: Engine) -> None:
     """Write core.source_evidence."""
-    engine.register("_source_evidence", source_evidence(engine))
-    try:
-        engine.execute("CREATE OR REPLACE TABLE core.source_evidence AS SELECT * FROM _source_evidence "
-                       "ORDER BY unii, firm_id, evidence_kind, evidence_id")
-    finally:
-        engine.unregister("_source_evidence")
+    write_table(engine, "core.source_evidence", source_evidence(engine),
+                order_by="unii, firm_id, evidence_kind, evidence_id")
 
 
 def steps() -> list[Step]:

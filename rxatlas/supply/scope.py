@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rxatlas.errors import InputError
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import Step
+from rxatlas.warehouse.steps import Step, write_table
 
 if TYPE_CHECKING:  # the build step needs pyarrow; answers (in_scope) do not
     import pyarrow as pa
@@ -240,11 +240,7 @@ def scope_table(engine: Engine) -> pa.Table:
 
 def build_market_scope(engine: Engine) -> None:
     """Write core.market_scope."""
-    engine.register("_market_scope", scope_table(engine))
-    try:
-        engine.execute("CREATE OR REPLACE TABLE core.market_scope AS SELECT * FROM _market_scope ORDER BY unii")
-    finally:
-        engine.unregister("_market_scope")
+    write_table(engine, "core.market_scope", scope_table(engine), order_by="unii")
 
 
 def check_scope(scope: str | None) -> str:

@@ -13,7 +13,7 @@ from rxatlas.errors import InputError
 from rxatlas.supply.recovery import recovery
 from rxatlas.supply.scope import in_scope, scope_note
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import Step
+from rxatlas.warehouse.steps import Step, write_table
 
 if TYPE_CHECKING:  # the build step needs pyarrow; answers do not
     import pyarrow as pa
@@ -209,12 +209,7 @@ def presentation_table(engine: Engine) -> pa.Table:
 
 def build_shortage_presentation(engine: Engine) -> None:
     """Write core.shortage_presentation."""
-    engine.register("_shortage_presentation", presentation_table(engine))
-    try:
-        engine.execute("CREATE OR REPLACE TABLE core.shortage_presentation AS SELECT * FROM _shortage_presentation "
-                       "ORDER BY presentation_key, unii")
-    finally:
-        engine.unregister("_shortage_presentation")
+    write_table(engine, "core.shortage_presentation", presentation_table(engine), order_by="presentation_key, unii")
 
 
 def steps() -> list[Step]:

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pycountry
 
 from rxatlas.warehouse.engine import Engine
-from rxatlas.warehouse.steps import Step
+from rxatlas.warehouse.steps import Step, write_table
 
 EU27 = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
@@ -38,9 +38,7 @@ def country_codes() -> frozenset[str]:
 
 
 def _load_countries(engine: Engine) -> None:
-    engine.register("_countries", country_table())
-    engine.execute("CREATE OR REPLACE TABLE core.country AS SELECT * FROM _countries ORDER BY iso2")
-    engine.unregister("_countries")
+    write_table(engine, "core.country", country_table(), order_by="iso2")
 
 
 def steps() -> list[Step]:

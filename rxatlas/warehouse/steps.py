@@ -12,6 +12,7 @@ from rxatlas.errors import BuildError
 from rxatlas.warehouse.engine import Engine
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from sqlglot import exp
 
 MODEL_PACKAGE = "rxatlas.warehouse.models"
@@ -28,6 +29,17 @@ class Step:
     run: Callable[[Engine], None]
     kind: str = "sql"
     optional_inputs: frozenset[str] = field(default_factory=frozenset)
+
+
+def write_table(engine: Engine, table: str, rows: pa.Table, select: str = "*", order_by: str = "") -> None:
+    """Write the rows a Python step computed as a warehouse table (replacing it), selected and ordered in SQL."""
+    temporary = "_" + table.replace(".", "_")
+    engine.register(temporary, rows)
+    try:
+        engine.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {temporary}"
+                       + (f" ORDER BY {order_by}" if order_by else ""))
+    finally:
+        engine.unregister(temporary)
 
 
 @dataclass
@@ -146,9 +158,7 @@ def _record_lineage(engine: Engine, steps: list[Step], results: list[StepResult]
             lineage[out] = used
     rows = [{"table_name": t, "source": s} for t, sources in sorted(lineage.items()) for s in sorted(sources)]
     schema = pa.schema([("table_name", pa.string()), ("source", pa.string())])
-    engine.register("_lineage", pa.Table.from_pylist(rows, schema=schema))
-    engine.execute("CREATE OR REPLACE TABLE meta.lineage AS SELECT * FROM _lineage")
-    engine.unregister("_lineage")
+    write_table(engine, "meta.lineage", pa.Table.from_pylist(rows, schema=schema))
 
 
 def run_steps(engine: Engine, steps: list[Step], tick: Callable[[str], None] | None = None) -> list[StepResult]:
