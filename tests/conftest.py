@@ -109,19 +109,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def source_db(source_atlas: Callable[..., Path]) -> Iterator[Callable[..., duckdb.DuckDBPyConnection]]:
-    """Open (once, read-only) an atlas of only the named sources; connections close at the end of the session."""
-    opened: dict[Path, duckdb.DuckDBPyConnection] = {}
-
-    def connect(*sources: str) -> duckdb.DuckDBPyConnection:
-        path = source_atlas(*sources)
-        if path not in opened:
-            opened[path] = duckdb.connect(str(path), read_only=True)
-        return opened[path]
-
-    yield connect
-    for con in opened.values():
-        con.close()
+def atlas_con(atlas_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the session atlas (each source's raw tables there are as that source loads them)."""
+    with duckdb.connect(str(atlas_db), read_only=True) as con:
+        yield con
 
 
 @pytest.fixture(scope="session")

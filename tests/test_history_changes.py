@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import io
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -139,8 +138,8 @@ def test_an_older_snapshot_loaded_later_is_history_not_latest(history_db: tuple[
         build(["fda_dmf"], db=db, mirror=str(clash), cache=tmp_path / "cache")
 
 
-def test_1260h_editions_give_the_real_additions_and_removals(source_atlas: Callable[..., Path]) -> None:
-    with Atlas(source_atlas("dod_1260h", "ofac_sdn")) as atlas:
+def test_1260h_editions_give_the_real_additions_and_removals(atlas_db: Path) -> None:
+    with Atlas(atlas_db) as atlas:
         found = atlas.changes("dod_1260h")
 
     def names(kind: str, at: date) -> set[str]:
@@ -153,7 +152,7 @@ def test_1260h_editions_give_the_real_additions_and_removals(source_atlas: Calla
     assert len(names("added", date(2025, 1, 7))) == 74 and len(names("removed", date(2025, 1, 7))) == 13
     wuxi: dict[str, Any] = next(c for c in found if c["firm"] == "WuXi AppTec Co., Ltd.")
     assert wuxi["old_snapshot"] == date(2026, 2, 17) and wuxi["new"]["source_url"]
-    db = str(source_atlas("dod_1260h", "ofac_sdn"))
+    db = str(atlas_db)
     result = run_cli("changes", "--source", "dod_1260h", "--since", "2026-06-08", "--firm", "wuxi apptec", "--json",
                      "--db", db)
     assert result.returncode == 0, result.stderr
@@ -162,11 +161,11 @@ def test_1260h_editions_give_the_real_additions_and_removals(source_atlas: Calla
     assert wrong.returncode == 1 and "no history is kept for source 'fda_nothing'" in wrong.stderr
 
 
-def test_drugs_at_fda_2019_against_2025(source_atlas: Callable[..., Path]) -> None:
+def test_drugs_at_fda_2019_against_2025(atlas_db: Path) -> None:
     # the mirror's complete 2019 archive holds Applications.txt too: it is loaded as the older snapshot
-    with Atlas(source_atlas("fda_drugsfda")) as atlas:
+    with Atlas(atlas_db) as atlas:
         found = atlas.changes("fda_drugsfda")
-        latest = atlas.sql("SELECT DISTINCT _snapshot FROM latest.fda_drugsfda__application").to_pylist()
+        latest = atlas.engine.rows("SELECT DISTINCT _snapshot FROM latest.fda_drugsfda__application")
     assert latest == [{"_snapshot": date(2025, 7, 1)}]
     assert {(c["old_snapshot"], c["new_snapshot"]) for c in found} == {(date(2019, 7, 2), date(2025, 7, 1))}
     kinds: dict[str, int] = {}
@@ -177,11 +176,11 @@ def test_drugs_at_fda_2019_against_2025(source_atlas: Callable[..., Path]) -> No
     assert moved["fields"] == [{"field": "sponsor_name", "old": "ORGANON USA INC", "new": "ASPEN GLOBAL INC"}]
 
 
-def test_shortage_trends_need_several_snapshots(source_atlas: Callable[..., Path], data_dir: Path,
+def test_shortage_trends_need_several_snapshots(atlas_db: Path, data_dir: Path,
                                                 tmp_path: Path) -> None:
     from rxatlas.history.trends import shortage_trends
 
-    with Atlas(source_atlas("fda_shortages")) as atlas:
+    with Atlas(atlas_db) as atlas:
         one = shortage_trends(atlas.engine)
     assert one["snapshots"] == [date(2026, 6, 19)] and one["note"].startswith("only one shortage snapshot")
     # an earlier posting made from the real file: every resolved shortage was still current, 27 not yet posted

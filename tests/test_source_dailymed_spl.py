@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -76,9 +75,9 @@ def _error(path: Path) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The SPL sample and the DECRS registrations, built from the real snapshots into a fresh atlas."""
-    return source_db(SOURCE.id, "fda_decrs")
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_sample_has_six_establishments(data_dir: Path) -> None:

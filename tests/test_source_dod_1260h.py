@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,9 +24,9 @@ def _file(path: Path) -> LocalFile:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The 1260H list with the SDN list (core.watchlist_entry reads both), built into a fresh atlas."""
-    return source_db(SOURCE.id, "ofac_sdn")
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshot_loads_every_listing_row(data_dir: Path) -> None:

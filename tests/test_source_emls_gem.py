@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -23,10 +22,9 @@ def _parse(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def gem_db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = source_atlas("emls_gem")
-    with duckdb.connect(str(db), read_only=True) as con:
-        yield con
+def gem_db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas, built from every source of the real snapshot."""
+    return atlas_con
 
 
 def test_raw_tables_hold_every_medicine_and_country(gem_db: duckdb.DuckDBPyConnection) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,9 +24,9 @@ def _parse(path: Path) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def eu_db(source_atlas: Callable[..., Path]) -> Path:
-    db = source_atlas("eu_union_list")
-    return db
+def eu_db(atlas_db: Path) -> Path:
+    """The session atlas, built from every source of the real snapshot."""
+    return atlas_db
 
 
 def test_mirror_list_has_299_level5_codes(data_dir: Path) -> None:

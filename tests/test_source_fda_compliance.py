@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,9 +34,9 @@ def _files(data_dir: Path, **replaced: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The compliance source alone, built from the real snapshots into a fresh atlas."""
-    return source_db(SOURCE.id)
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshots_load_every_row(data_dir: Path) -> None:

@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 import zipfile
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,9 +50,9 @@ def _snapshot_records(data_dir: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The DECRS source alone, built from the real snapshot into a fresh atlas."""
-    return source_db(SOURCE.id)
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshot_loads_every_establishment(data_dir: Path) -> None:

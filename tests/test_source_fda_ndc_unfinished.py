@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -49,9 +48,9 @@ def _error(file: LocalFile) -> SourceError:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The NDC unfinished source alone, built from the real snapshot into a fresh atlas."""
-    return source_db(SOURCE.id)
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshot_row_counts(db: duckdb.DuckDBPyConnection) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -42,9 +41,9 @@ def _files(json_path: Path, csv_path: Path) -> dict[str, LocalFile]:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The shortages source alone, built from the real snapshots into a fresh atlas."""
-    return source_db(SOURCE.id)
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshots_load_every_record(data_dir: Path) -> None:

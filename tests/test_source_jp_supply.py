@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,9 +45,9 @@ def _csv_text(rows: list[list[Any]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def jp_db(source_atlas: Callable[..., Path]) -> Path:
-    db = source_atlas("jp_supply")
-    return db
+def jp_db(atlas_db: Path) -> Path:
+    """The session atlas, built from every source of the real snapshot."""
+    return atlas_db
 
 
 def test_counts_by_category_and_status(jp_db: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -35,9 +34,9 @@ def _snapshot_text(data_dir: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def db(source_db: Callable[..., duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
-    """The SDN source with the 1260H list (core.watchlist_entry reads both), built into a fresh atlas."""
-    return source_db(SOURCE.id, "dod_1260h")
+def db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas: this source's raw tables as loaded from the real snapshot, with every model."""
+    return atlas_con
 
 
 def test_snapshot_loads_every_entry(data_dir: Path) -> None:

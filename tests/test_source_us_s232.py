@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -36,10 +35,9 @@ def _parse(pdf: Path, csv: Path) -> dict[str, TableBuffer]:
 
 
 @pytest.fixture(scope="module")
-def s232_db(source_atlas: Callable[..., Path]) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = source_atlas("us_s232")
-    with duckdb.connect(str(db), read_only=True) as con:
-        yield con
+def s232_db(atlas_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The session atlas, built from every source of the real snapshot."""
+    return atlas_con
 
 
 def test_pdf_code_lists_by_annex_and_page(data_dir: Path) -> None:

@@ -125,21 +125,22 @@ def _state(db: Path) -> tuple[str, str]:
     return hashlib.sha256(db.read_bytes()).hexdigest(), "\n".join(files) + (folder / MANIFEST).read_text()
 
 
-def _dmf_figures(db: Path) -> tuple[dict[str, int], int]:
+def _tariff_figures(db: Path) -> tuple[dict[str, int], list[dict[str, Any]]]:
     with Atlas(db) as atlas:
-        return atlas.facts()["fda_dmf"], atlas.sql("SELECT count(*) AS n FROM core.dmf_holder").to_pylist()[0]["n"]
+        return atlas.facts()["us_s232"], atlas.sql("SELECT * FROM core.s232_code ORDER BY ALL").to_pylist()
 
 
-def test_spark_build_publishes_an_atlas_and_a_failed_build_changes_nothing(tmp_path: Path, data_dir: Path,
-                                                                           lean_mirror: Path) -> None:
-    db = tmp_path / "atlas.duckdb"  # the DMF list of the lean snapshot: a tenth of its records, all its quirks
-    report = build(["fda_dmf"], db=db, mirror=str(lean_mirror), cache=tmp_path / "cache", engine="spark")
+def test_spark_build_publishes_an_atlas_and_a_failed_build_changes_nothing(tmp_path: Path, data_dir: Path) -> None:
+    # A small source (the Section 232 code list, CSV and PDF): the build path, not the models, is tested here;
+    # the parity test builds every source and model on Spark.
+    db = tmp_path / "atlas.duckdb"
+    report = build(["us_s232"], db=db, mirror=str(data_dir), cache=tmp_path / "cache", engine="spark")
     assert report.engine == "spark" and (tmp_path / "atlas.parquet" / MANIFEST).exists()
     duck = tmp_path / "duck" / "atlas.duckdb"
-    build(["fda_dmf"], db=duck, mirror=str(lean_mirror), cache=tmp_path / "cache")
-    facts, holders = _dmf_figures(db)
-    assert (facts, holders) == _dmf_figures(duck)
-    assert facts["dmfs"] > 3000 and facts["active_type_ii"] > 1000 and holders > 1000
+    build(["us_s232"], db=duck, mirror=str(data_dir), cache=tmp_path / "cache")
+    facts, codes = _tariff_figures(db)
+    assert (facts, codes) == _tariff_figures(duck)
+    assert facts["csv_codes"] > 600 and len(codes) > 600
     before = _state(db)
 
     mirror = tmp_path / "mirror" / "fda_dmf"

@@ -229,9 +229,12 @@ class SparkEngine:
         return list(self.spark.table(self._physical(qualified)).columns)
 
     def exists(self, qualified: str) -> bool:
-        """Tell whether a schema-qualified table or view exists."""
+        """Tell whether a schema-qualified table or view exists (an unqualified name: a work table or temporary
+        view)."""
         schema, _, name = qualified.rpartition(".")
-        return (schema or "main", name) in set(self.tables(schema or "main"))
+        if schema in SCHEMAS:
+            return bool(self.spark.catalog.tableExists(name, self._databases[schema]))
+        return bool(self.spark.catalog.tableExists(name))  # the current database is the work one (USE in __init__)
 
     def linker_api(self) -> Any:
         """Splink's Spark backend on this session, with DuckDB's Jaro-Winkler (rapidfuzz) as the similarity.

@@ -174,8 +174,8 @@ def run_steps(engine: Engine, steps: list[Step], tick: Callable[[str], None] | N
             tick(step.name)
         if missing:
             for out in step.outputs:
-                kind = "VIEW" if out.startswith("latest.") else "TABLE"
-                engine.execute(f"DROP {kind} IF EXISTS {out}")
+                if engine.exists(out):  # a check costs Spark far less than a DROP of nothing
+                    engine.execute(f"DROP {'VIEW' if out.startswith('latest.') else 'TABLE'} {out}")
             results.append(StepResult(step.name, "skipped", detail=f"missing {', '.join(missing)}"))
             continue
         started = time.perf_counter()
